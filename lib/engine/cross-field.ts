@@ -1,0 +1,100 @@
+/**
+ * Cross-field rules: checks that relate one setting's value to others', named in a definition's
+ * `validation.rules`. Built in: "gte:<key>", "gt:<key>", "lte:<key>", "lt:<key>" compare this
+ * setting with another (numbers, or durations by their length). Other names must be registered
+ * in code with registerCrossFieldRule; a name that is neither is reported, never ignored.
+ */
+import { SETTING_KEY_PATTERN, type TDefinition } from '@/lib/schemas/definition';
+import type { ValidationIssue } from './types';
+import { parseDuration } from './duration';
+
+export interface CrossFieldContext {
+  /** The setting the rule belongs to. */
+  key: string;
+  value: unknown;
+  /** Any setting's value as it would be after the change. */
+  get: (key: string) => unknown;
+}
+/** Returns a message ("must be …") when the rule is broken, else null. */
+export type CrossFieldRule = (ctx: CrossFieldContext) => string | null;
+
+const registry = new Map<string, CrossFieldRule>();
+
+/** Registers (or replaces, e.g. on a dev reload) a named rule. Names may not contain ":", which marks comparisons. */
+export function registerCrossFieldRule(name: string, rule: CrossFieldRule): void {
+  if (!name || name.includes(':')) throw new Error(`invalid cross-field rule name "${name}"`);
+  registry.set(name, rule);
+}
+
+type Op = 'gte' | 'gt' | 'lte' | 'lt';
+const OPS: Record<Op, { symbol: string; holds: (a: number, b: number) => boolean; converse: Op }> = {
+  gte: { symbol: '≥', holds: (a, b) => a >= b, converse: 'lte' },
+  gt: { symbol: '>', holds: (a, b) => a > b, converse: 'lt' },
+  lte: { symbol: '≤', holds: (a, b) => a <= b, converse: 'gte' },
+  lt: { symbol: '<', holds: (a, b) => a < b, converse: 'gt' },
+};
+const COMPARISON = /^(gte|gt|lte|lt):(.+)$/;
+
+function parseComparison(rule: string): { op: Op; other: string } | null {
+  const m = COMPARISON.exec(rule);
+  return m && SETTING_KEY_PATTERN.test(m[2]) ? { op: m[1] as Op, other: m[2] } : null;
+}
+
+/** A number to compare: numbers as they are, duration strings as seconds; anything else is not comparable. */
+function magnitude(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return typeof value === 'string' ? parseDuration(value) : null;
+}
+
+const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * Rule names in a definition that mean nothing: not registered and not a well-formed comparison
+ * (with `isDefinedKey`, also comparisons with settings that do not exist).
+ */
+export function unknownRuleNames(def: Pick<TDefinition, 'validation'>, isDefinedKey: (key: string) => boolean = () => true): string[] {
+  return (def.validation?.rules ?? []).filter((rule) => {
+    if (registry.has(rule)) return false;
+    const cmp = parseComparison(rule);
+    return !cmp || !isDefinedKey(cmp.other);
+  });
+}
+
+/**
+ * Checks every rule that involves a changed key, on either side: a comparison when either of
+ * its settings changed, a named rule when its setting or one of its `dependsOn` keys changed.
+ * `defs` must be all definitions, so rules declared on unchanged settings are found too.
+ * A broken comparison is reported on the changed key (on the rule's own setting if both changed).
+ */
+export function checkCrossFieldRules(
+  defs: readonly Pick<TDefinition, 'key' | 'validation' | 'dependsOn'>[],
+  changedKeys: readonly string[],
+  get: (key: string) => unknown,
+): ValidationIssue[] {
+  const changed = new Set(changedKeys);
+  const defined = new Set(defs.map((d) => d.key));
+  const out: ValidationIssue[] = [];
+  for (const def of defs) {
+    for (const rule of def.validation?.rules ?? []) {
+      const cmp = parseComparison(rule);
+      if (cmp && defined.has(cmp.other)) {
+        const own = changed.has(def.key);
+        if (!own && !changed.has(cmp.other)) continue;
+        const a = magnitude(get(def.key));
+        const b = magnitude(get(cmp.other));
+        if (a === null || b === null || OPS[cmp.op].holds(a, b)) continue;
+        out.push(
+          own
+            ? { path: def.key, rule, message: `must be ${OPS[cmp.op].symbol} ${cmp.other} (${show(get(cmp.other))})` }
+            : { path: cmp.other, rule, message: `must be ${OPS[OPS[cmp.op].converse].symbol} ${def.key} (${show(get(def.key))})` },
+        );
+        continue;
+      }
+      if (!changed.has(def.key) && !def.dependsOn?.some((k) => changed.has(k))) continue;
+      const named = registry.get(rule);
+      const message = named ? named({ key: def.key, value: get(def.key), get }) : `cannot be checked: unknown rule "${rule}"`;
+      if (message) out.push({ path: def.key, rule, message });
+    }
+  }
+  return out;
+}
