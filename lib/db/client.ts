@@ -1,0 +1,124 @@
+import 'server-only';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything that runs queries: the database or an open transaction. */
+export type Executor = Db | Tx;
+
+export const CHANGES_CHANNEL = 'switchboard_changes';
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Subscribe to NOTIFY on the changes channel (other instances' writes). */
+  listen(onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Is the storage reachable right now? */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), 'drizzle');
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent, embedded PGlite. */
+  url?: string;
+  /** PGlite data directory; 'memory' for an in-memory database (tests). */
+  dataDir?: string;
+  migrationsFolder?: string;
+}
+
+/** Opens the database and applies pending migrations: the app migrates itself at start-up. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
+  if (options.url) {
+    const { default: postgres } = await import('postgres');
+    const sql = postgres(options.url, {
+      max: 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+      // a dead server must not hang requests: fail fast and let /api/health report it
+      idle_timeout: 30,
+    });
+    const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+    await migratePostgres(drizzlePostgres(sql, { schema }), { migrationsFolder });
+    return {
+      db,
+      kind: 'postgres',
+      async listen(onPayload) {
+        const sub = await sql.listen(CHANGES_CHANNEL, onPayload);
+        return () => sub.unlisten();
+      },
+      async ping() {
+        try {
+          await withTimeout(sql`select 1`, 2000);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close: () => sql.end({ timeout: 5 }),
+    };
+  }
+
+  const { PGlite } = await import('@electric-sql/pglite');
+  const dataDir = options.dataDir ?? '.data';
+  let client: InstanceType<typeof PGlite>;
+  if (dataDir === 'memory') client = new PGlite();
+  else {
+    const dir = path.join(path.resolve(dataDir), 'pglite');
+    mkdirSync(dir, { recursive: true });
+    client = new PGlite(dir);
+  }
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+  return {
+    db,
+    kind: 'pglite',
+    async listen(onPayload) {
+      const unsub = await client.listen(CHANGES_CHANNEL, onPayload);
+      return unsub;
+    },
+    async ping() {
+      try {
+        await client.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => client.close(),
+  };
+}
+
+function withTimeout<T>(p: PromiseLike<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    Promise.resolve(p).then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** `db.execute` answers an array on postgres.js and `{ rows }` on PGlite: this gives the rows either way. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,192 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** One row (id = 1) that says whether first-run setup has happened. */
+export const installationState = pgTable('installation_state', {
+  id: integer('id').primaryKey(),
+  setupComplete: boolean('setup_complete').notNull().default(false),
+  setupCompletedAt: timestamp('setup_completed_at', { withTimezone: true, mode: 'date' }),
+  setupCompletedBy: text('setup_completed_by'),
+  /** Fingerprint of the encryption key the secrets were written with, to refuse a wrong key early. */
+  encryptionKeyCheck: text('encryption_key_check'),
+  encryptionKeyVersion: integer('encryption_key_version').notNull().default(1),
+});
+
+/** Ordered levels of the scope tree: global → tenant → event, plus custom ones (seed 004 §8). */
+export const hierarchyLevels = pgTable('hierarchy_levels', {
+  key: text('key').primaryKey(),
+  label: text('label').notNull(),
+  parentKey: text('parent_key'),
+  position: integer('position').notNull(),
+  builtin: boolean('builtin').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const scopes = pgTable(
+  'scopes',
+  {
+    id: text('id').primaryKey(),
+    level: text('level')
+      .notNull()
+      .references(() => hierarchyLevels.key),
+    parentId: text('parent_id'),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('scopes_parent_idx').on(t.parentId), index('scopes_level_idx').on(t.level)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    failedLoginAttempts: integer('failed_login_attempts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_idx').on(sql`lower(${t.email})`)],
+);
+
+export const roleAssignments = pgTable(
+  'role_assignments',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    scopeId: text('scope_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.role, t.scopeId] })],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The first characters of the token, shown in lists so people can tell tokens apart. */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_idx').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+);
+
+export const settingCategories = pgTable('setting_categories', {
+  key: text('key').primaryKey(),
+  label: text('label').notNull(),
+  description: text('description').notNull().default(''),
+  security: boolean('security').notNull().default(false),
+  position: integer('position').notNull().default(0),
+});
+
+export const settingDefinitions = pgTable(
+  'setting_definitions',
+  {
+    key: text('key').primaryKey(),
+    label: text('label').notNull(),
+    description: text('description').notNull().default(''),
+    category: text('category').notNull(),
+    group: text('group_name'),
+    type: text('type').notNull(),
+    defaultValue: jsonb('default_value'),
+    validation: jsonb('validation'),
+    ui: jsonb('ui'),
+    allowedLevels: jsonb('allowed_levels').$type<string[]>().notNull(),
+    isSecret: boolean('is_secret').notNull().default(false),
+    requiresRestart: boolean('requires_restart').notNull().default(false),
+    readonly: boolean('readonly').notNull().default(false),
+    overrideBehavior: text('override_behavior').notNull().default('inherit'),
+    dependsOn: jsonb('depends_on').$type<string[]>(),
+    source: text('source').notNull(),
+    position: integer('position').notNull().default(0),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('setting_definitions_category_idx').on(t.category, t.position)],
+);
+
+/** A value stored at one scope ('global', a scope id, or 'user:<id>') for one key. */
+export const settingValues = pgTable(
+  'setting_values',
+  {
+    key: text('key').notNull(),
+    scopeId: text('scope_id').notNull(),
+    /** Plain JSON value; null for secrets (see ciphertext) and skip markers. */
+    value: jsonb('value'),
+    /** AES-256-GCM ciphertext of secret values. */
+    ciphertext: text('ciphertext'),
+    keyVersion: integer('key_version'),
+    locked: boolean('locked').notNull().default(false),
+    /** allowSkipLevel: inherit from this ancestor level instead of the nearest one. */
+    skipTo: text('skip_to'),
+    version: integer('version').notNull().default(1),
+    updatedAt: updatedAt(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.scopeId] }), index('setting_values_scope_idx').on(t.scopeId)],
+);
+
+/**
+ * Append-only, hash-chained record of every change. A trigger (migration 0001) refuses UPDATE and DELETE.
+ * hash = sha256(prev_hash || canonical JSON of the entry).
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name'),
+    actorRole: text('actor_role'),
+    action: text('action').notNull(),
+    key: text('key'),
+    scopeId: text('scope_id'),
+    level: text('level'),
+    oldValue: jsonb('old_value'),
+    newValue: jsonb('new_value'),
+    /** Encrypted new value of a secret, so rollback works without plaintext in the log. */
+    newCiphertext: text('new_ciphertext'),
+    reason: text('reason'),
+    source: text('source').notNull(),
+    ip: text('ip'),
+    /** Version of the value after this change (values only). */
+    version: integer('version'),
+    details: jsonb('details'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_key_scope_idx').on(t.key, t.scopeId, t.at),
+    index('audit_at_idx').on(t.at),
+    index('audit_actor_idx').on(t.actorId),
+  ],
+);
