@@ -19,7 +19,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number, got ${source.PORT}`);
   return {
     databaseUrl: source.DATABASE_URL || undefined,
-    dataDir: path.resolve(source.SWITCHBOARD_DATA_DIR || '.data'),
+    dataDir: path.resolve(/*turbopackIgnore: true*/ source.SWITCHBOARD_DATA_DIR || '.data'),
     port,
     encryptionKey: source.ENCRYPTION_KEY || undefined,
     production: source.NODE_ENV === 'production',

@@ -27,7 +27,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), 'drizzle');
+export const MIGRATIONS_FOLDER = path.resolve(/*turbopackIgnore: true*/ process.cwd(), 'drizzle');
 
 export interface DatabaseOptions {
   /** postgres:// URL; when absent, embedded PGlite. */
@@ -75,7 +75,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let client: InstanceType<typeof PGlite>;
   if (dataDir === 'memory') client = new PGlite();
   else {
-    const dir = path.join(path.resolve(dataDir), 'pglite');
+    const dir = path.join(path.resolve(/*turbopackIgnore: true*/ dataDir), 'pglite');
     mkdirSync(dir, { recursive: true });
     client = new PGlite(dir);
   }

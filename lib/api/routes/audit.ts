@@ -1,0 +1,46 @@
+import 'server-only';
+import { z } from 'zod';
+import { ZAuditEntry } from '@/lib/schemas/api';
+import { ZAuditExportQuery, ZAuditQuery, ZAuditVerify } from '@/lib/schemas/audit';
+import * as auditLog from '@/lib/services/audit-log';
+import { route } from '../router';
+
+const tags = ['Audit'];
+
+export const auditRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/audit',
+    summary: 'Audit entries, newest first (platform admins: all; others: the scopes they may read)',
+    tags,
+    query: ZAuditQuery,
+    response: z.object({ entries: z.array(ZAuditEntry), total: z.number() }),
+    handler: ({ app, principal, query }) => auditLog.listAudit(app, principal, query),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/audit/export',
+    summary: `Download the matching entries as CSV or JSON (at most ${auditLog.EXPORT_MAX_ROWS.toLocaleString('en')})`,
+    tags,
+    query: ZAuditExportQuery,
+    handler: async ({ app, principal, query }) => {
+      const out = await auditLog.exportAudit(app, principal, query);
+      return new Response(out.body, {
+        headers: {
+          'content-type': out.contentType,
+          'content-disposition': `attachment; filename="${out.filename}"`,
+          'cache-control': 'no-store',
+          'x-total-count': String(out.total),
+        },
+      });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/audit/verify',
+    summary: 'Recompute the hash chain end to end (platform admins)',
+    tags,
+    response: ZAuditVerify,
+    handler: ({ app, principal }) => auditLog.verifyAudit(app, principal),
+  }),
+];

@@ -1,0 +1,15 @@
+import 'server-only';
+import { Router, type AnyRoute } from '../router';
+import { setupRoutes } from './setup';
+import { settingsRoutes } from './settings';
+import { docsRoutes } from './docs';
+import { identityRoutes } from './identity';
+import { registryRoutes } from './registry';
+import { preferencesRoutes } from './preferences';
+import { auditRoutes } from './audit';
+import { systemRoutes } from './system';
+
+/** Every API route, in one table: the router dispatches on it and the OpenAPI document is generated from it. */
+export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes, ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes];
+
+export const router = new Router(ROUTES);

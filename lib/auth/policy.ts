@@ -1,0 +1,114 @@
+/**
+ * THE authorization policy: one table of rules that every service call goes through.
+ * Seed 001's matrix (user / owner / admin) and seed 003 §10.1 (platform admin, tenant admin in its tenant,
+ * event manager in its events, users only their own preferences).
+ */
+
+export const ROLES = ['platform_admin', 'tenant_admin', 'event_manager', 'owner', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RoleBinding {
+  role: Role;
+  scopeId: string;
+}
+
+export interface Principal {
+  userId: string;
+  email: string;
+  name: string;
+  roles: RoleBinding[];
+  /** How the caller authenticated: an API token or the browser session. */
+  via: 'token' | 'session';
+  tokenId?: string;
+}
+
+export type Action =
+  | 'settings.read' // read values stored at / resolved for a scope
+  | 'settings.write' // set, revert, lock, roll back values at a scope
+  | 'settings.reveal' // see a secret in plain text
+  | 'definitions.write' // change the registry
+  | 'hierarchy.write' // register hierarchy levels
+  | 'scopes.read'
+  | 'scopes.write' // create / delete scopes below the target
+  | 'users.read'
+  | 'users.write' // create users, bind roles at the target scope
+  | 'tokens.issue_for_others'
+  | 'audit.read'
+  | 'audit.verify';
+
+/** What an action is aimed at. */
+export interface Target {
+  /** The scope id and its ancestors up to 'global' (most specific first). */
+  scopePath?: readonly string[];
+  /** A user-level scope ('user:<id>'): the owner of those values. */
+  userId?: string;
+  /** The category of the setting, when a write touches a security category. */
+  securityCategory?: boolean;
+}
+
+type Where = 'anywhere' | 'at-or-below' | 'global-only';
+
+interface Rule {
+  role: Role;
+  actions: readonly Action[] | '*';
+  where: Where;
+  /** Extra condition on the target. */
+  unless?: (target: Target, action: Action) => boolean;
+}
+
+const R: Action[] = ['settings.read', 'scopes.read'];
+
+export const RULES: readonly Rule[] = [
+  // platform admins may read a user's values (to resolve for them) but only users write their own
+  { role: 'platform_admin', actions: '*', where: 'anywhere', unless: (t, a) => t.userId !== undefined && a === 'settings.write' },
+  // tenant admins: everything inside their tenant, and a read-only view of the global defaults
+  { role: 'tenant_admin', actions: [...R, 'settings.write', 'scopes.write', 'users.read', 'users.write', 'audit.read'], where: 'at-or-below' },
+  { role: 'tenant_admin', actions: ['settings.read'], where: 'global-only' },
+  { role: 'event_manager', actions: [...R, 'settings.write', 'audit.read'], where: 'at-or-below' },
+  // seed 001: owners write project settings, except security ones, which they may only view
+  {
+    role: 'owner',
+    actions: [...R, 'settings.write', 'audit.read'],
+    where: 'at-or-below',
+    unless: (t, a) => a === 'settings.write' && t.securityCategory === true,
+  },
+  { role: 'member', actions: R, where: 'at-or-below' },
+];
+
+function matches(binding: RoleBinding, rule: Rule, action: Action, target: Target): boolean {
+  if (binding.role !== rule.role) return false;
+  if (rule.actions !== '*' && !rule.actions.includes(action)) return false;
+  if (rule.unless?.(target, action)) return false;
+  if (rule.where === 'anywhere') return true;
+  // values of a user belong to that user alone (seed 003 §10.1 "own preferences only")
+  if (target.userId !== undefined) return false;
+  const path = target.scopePath;
+  if (!path) return false;
+  if (rule.where === 'global-only') return path[0] === 'global';
+  return path.includes(binding.scopeId);
+}
+
+export function can(principal: Principal, action: Action, target: Target = {}): boolean {
+  if (target.userId !== undefined && target.userId === principal.userId) {
+    // everyone reads and writes their own preferences
+    if (action === 'settings.read' || action === 'settings.write') return true;
+  }
+  for (const binding of principal.roles) {
+    for (const rule of RULES) if (matches(binding, rule, action, target)) return true;
+  }
+  return false;
+}
+
+export const isPlatformAdmin = (p: Principal) => p.roles.some((r) => r.role === 'platform_admin');
+
+/** The most powerful role a principal holds, for audit entries. */
+export function primaryRole(p: Principal): Role | 'user' {
+  for (const role of ROLES) if (p.roles.some((r) => r.role === role)) return role;
+  return 'user';
+}
+
+/** Scopes a principal has any role at (for narrowing lists); null means "everything". */
+export function reachableRoots(p: Principal): string[] | null {
+  if (isPlatformAdmin(p)) return null;
+  return [...new Set(p.roles.map((r) => r.scopeId))];
+}
