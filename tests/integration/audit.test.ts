@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { rowsOf } from '@/lib/db/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, person, refused, tableCounts, WORLD, type Person } from './support';
@@ -153,5 +154,15 @@ describe('integrity', () => {
     await expect(s.app.db.execute(sql`truncate audit_log`)).rejects.toThrow();
     expect(await tableCounts(s)).toEqual(before);
     expect((await s.api('GET', '/api/v1/audit/verify', { token: admin })).body.valid).toBe(true);
+  });
+
+  // last: it tampers with the log (as a superuser who switched the trigger off) and leaves it broken
+  it('detects a tampered entry and names where the chain breaks', async () => {
+    const [victim] = rowsOf<{ id: number }>(await s.app.db.execute(sql`select id from audit_log order by id limit 1 offset 2`));
+    await s.app.db.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
+    await s.app.db.execute(sql`update audit_log set reason = 'rewritten history' where id = ${victim.id}`);
+    await s.app.db.execute(sql`alter table audit_log enable trigger audit_log_no_update`);
+    const res = expectStatus(await s.api('GET', '/api/v1/audit/verify', { token: admin }), 200);
+    expect(res).toEqual({ valid: false, checked: 2, brokenAt: Number(victim.id) });
   });
 });
