@@ -1,0 +1,297 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=pglite|postgres] [-- --rebuild]`
+ *
+ * Starts the production build on embedded PGlite (always) and on PostgreSQL (when BENCH_DATABASE_URL or
+ * DATABASE_URL is set: a fresh `sb_bench_<random>` database on that server, dropped at the end), seeds
+ * 10 tenants × 10 events × 60 settings through the API, then loads the server with autocannon from this
+ * process and compares p50/p99/throughput with the targets in DESIGN.md. Results: the printed table and
+ * bench-results/latest.json. Benchmarks never gate CI.
+ */
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createBenchDatabase, fixtureScopeId, insertFixtureValues } from './bench/database';
+import { definitions, eventIds, tenantIds, valueFor, KEYS } from './bench/dataset';
+import { measure, type LoadSpec, type NextRequest } from './bench/load';
+import { formatTable, loadRow, rssRow, TARGETS, writeJson, type Row } from './bench/report';
+import { ApiClient, seed, type SeedSummary } from './bench/seed';
+import { BenchServer, ensureBuild, killAllServersSync } from './bench/server';
+
+type Backend = 'pglite' | 'postgres';
+
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, rebuild: { type: 'boolean', default: false } },
+});
+if (flags.only && flags.only !== 'pglite' && flags.only !== 'postgres') {
+  console.error('--only must be pglite or postgres');
+  process.exit(2);
+}
+
+const RESULTS_DIR = path.resolve('bench-results');
+const DURATION_S = flags.quick ? 2 : 8;
+const WARMUP_S = flags.quick ? 1 : 2;
+const CONNECTIONS = 10;
+/** Fixture event scopes for the 1M test: 16,702 × 60 keys ≈ 1.0M rows. 16,703 is coprime with 60 (see missRequests). */
+const FIXTURE_SCOPES = 16_702;
+
+const log = (msg: string) => console.log(`[bench] ${msg}`);
+
+// ------------------------------------------------------------------ cleanup (also on error / SIGINT)
+
+const cleanups: (() => Promise<void> | void)[] = [];
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+
+/** Undoes everything registered so far, newest first; concurrent callers share one run. */
+function runCleanups(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length) {
+      try {
+        await cleanups.pop()!();
+      } catch (e) {
+        console.error('[bench] cleanup failed:', e);
+      }
+    }
+  })().finally(() => (cleaning = undefined));
+  return cleaning;
+}
+
+/** Registers an undo step, refusing to create more once interrupted. */
+function onCleanup(fn: () => Promise<void> | void) {
+  cleanups.push(fn);
+  if (interrupted) throw new Error('interrupted');
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    log(`${signal}: cleaning up …`);
+    void runCleanups().finally(() => process.exit(130));
+  });
+}
+process.on('exit', killAllServersSync);
+
+// ------------------------------------------------------------------ request rotations
+
+function roundRobin<T>(items: T[]): () => T {
+  let i = 0;
+  return () => items[i++ % items.length];
+}
+
+const resolvePath = (key: string, scope: string) => `/api/v1/settings/${encodeURIComponent(key)}/resolve?scope=${encodeURIComponent(scope)}`;
+
+/** A small fixed set of resolve URLs (8 keys × 4 events), cached after the warm-up. */
+const warmResolveRequests = () =>
+  roundRobin<NextRequest>(definitions.slice(0, 8).flatMap((d) => eventIds.slice(0, 4).map((e) => ({ path: resolvePath(d.key, e) }))));
+
+const listRequests = () => roundRobin<NextRequest>(tenantIds.map((t) => ({ path: `/api/v1/settings?scope=${t}&limit=50` })));
+
+/** PUT at event scopes: consecutive requests touch different keys, so concurrent writers rarely share a row. */
+function putRequests(): () => NextRequest {
+  let c = 0;
+  return () => {
+    const n = c++;
+    const def = definitions[n % KEYS];
+    const scope = eventIds[Math.floor(n / KEYS) % eventIds.length];
+    return { path: `/api/v1/settings/${encodeURIComponent(def.key)}`, body: JSON.stringify({ value: valueFor(def, n + 1000), scope }) };
+  };
+}
+
+/**
+ * Resolve URLs over fixture (key, scope) pairs, each requested once: request n = q·S + r asks scope r for key
+ * (n + q) mod 60. For fixed r the keys q·(S+1) + r mod 60 are distinct because gcd(S+1, 60) = 1, so no pair
+ * repeats within S × 60 requests. The first S requests also meet each scope for the first time.
+ */
+function missRequests(): () => NextRequest {
+  let n = 0;
+  return () => {
+    const i = n++;
+    const r = i % FIXTURE_SCOPES;
+    const q = Math.floor(i / FIXTURE_SCOPES);
+    return { path: resolvePath(definitions[(i + q) % KEYS].key, fixtureScopeId(r)) };
+  };
+}
+
+// ------------------------------------------------------------------ one backend
+
+interface BackendReport {
+  backend: Backend;
+  seed?: SeedSummary;
+  fixture?: { rows: number; ms: number };
+  rssAfterSeedMb?: number;
+  rssBeforeMissMb?: number;
+  /** At the end; for PostgreSQL the peak sampled during the cache-miss runs. */
+  rssMb?: number;
+  serverLog: string;
+  ms: number;
+}
+
+/** One request the way the load will send it, to show a misconfiguration plainly instead of as an error count. */
+async function probe(spec: LoadSpec, check?: (body: Record<string, unknown>) => string | undefined) {
+  const req = spec.next();
+  const res = await fetch(spec.baseUrl + req.path, {
+    method: spec.method,
+    headers: { authorization: `Bearer ${spec.token}`, ...(req.body ? { 'content-type': 'application/json' } : {}) },
+    body: req.body,
+  });
+  const text = await res.text();
+  if (!res.ok) return log(`  warning: probe ${spec.method} ${req.path} → ${res.status}: ${text.slice(0, 300)}`);
+  const problem = check?.(JSON.parse(text));
+  if (problem) log(`  warning: probe ${spec.method} ${req.path}: ${problem}`);
+}
+
+async function test(name: string, spec: LoadSpec, check?: (body: Record<string, unknown>) => string | undefined) {
+  log(`  ${name}: ${spec.warmupS}s warm-up + ${spec.durationS}s, ${spec.connections} connection(s) …`);
+  await probe(spec, check);
+  const result = await measure(spec);
+  log(`    p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, errors ${result.errors}, non-2xx ${result.non2xx}`);
+  return result;
+}
+
+async function benchBackend(backend: Backend, adminUrl: string | undefined, rows: Row[]): Promise<BackendReport> {
+  const started = Date.now();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
+  onCleanup(() => rmSync(scratch, { recursive: true, force: true }));
+  const report: BackendReport = { backend, serverLog: path.join(RESULTS_DIR, `server-${backend}.log`), ms: 0 };
+  try {
+    let databaseUrl: string | undefined;
+    if (backend === 'postgres') {
+      const db = await createBenchDatabase(adminUrl!);
+      onCleanup(() => db.drop());
+      databaseUrl = db.url;
+      log(`postgres: database ${db.name}`);
+    }
+
+    log(`${backend}: starting the server …`);
+    const server = await BenchServer.start({
+      databaseUrl,
+      dataDir: path.join(scratch, 'data'),
+      encryptionKey: randomBytes(32).toString('hex'),
+      logFile: report.serverLog,
+    });
+    onCleanup(() => server.stop());
+    log(`${backend}: server pid ${server.pid} on ${server.baseUrl}; seeding …`);
+
+    const api = new ApiClient(server.baseUrl);
+    report.seed = await seed(api);
+    report.rssAfterSeedMb = server.rssMb();
+    log(`${backend}: seeded ${report.seed.scopes} scopes, ${report.seed.definitions} definitions, ${report.seed.values} values in ${(report.seed.ms / 1000).toFixed(1)}s`);
+
+    const spec = (method: 'GET' | 'PUT', next: () => NextRequest, connections = CONNECTIONS): LoadSpec => ({
+      baseUrl: server.baseUrl,
+      token: api.token!,
+      method,
+      next,
+      durationS: DURATION_S,
+      warmupS: WARMUP_S,
+      connections,
+    });
+
+    const warm = await test('GET resolve (warm)', spec('GET', warmResolveRequests()));
+    rows.push(loadRow('GET resolve (warm)', backend, TARGETS.resolveWarm, warm));
+    const list = await test('GET /settings list page', spec('GET', listRequests()));
+    rows.push(loadRow('GET /settings?limit=50', backend, TARGETS.list, list));
+    // 10 writers queue on the audit chain lock; 1 writer shows the service time of a write alone
+    const puts = putRequests();
+    const put = await test('PUT value', spec('PUT', puts));
+    rows.push(loadRow('PUT /settings/:key', backend, TARGETS.put, put));
+    const put1 = await test('PUT value, 1 writer', spec('PUT', puts, 1));
+    rows.push(loadRow('PUT /settings/:key (1 conn)', backend, TARGETS.put, put1));
+
+    if (backend === 'postgres') {
+      log(`postgres: inserting the 1M-value fixture (${FIXTURE_SCOPES.toLocaleString('en-US')} event scopes × ${KEYS} keys) with SQL …`);
+      const t0 = Date.now();
+      const total = await insertFixtureValues(databaseUrl!, FIXTURE_SCOPES);
+      report.fixture = { rows: total, ms: Date.now() - t0 };
+      log(`postgres: setting_values now holds ${total.toLocaleString('en-US')} rows (${(report.fixture.ms / 1000).toFixed(1)}s)`);
+      report.rssBeforeMissMb = server.rssMb();
+      const peakRss = server.watchRss();
+      const misses = missRequests(); // shared, so the 1-connection run meets fresh pairs too
+      const fromEvent = (b: Record<string, unknown>) => (b.resolvedFrom === 'event' ? undefined : `expected resolvedFrom "event", got ${JSON.stringify(b.resolvedFrom)}`);
+      const miss = await test('GET resolve (cache miss, 1M values)', spec('GET', misses), fromEvent);
+      rows.push(loadRow('GET resolve (cache miss, 1M)', backend, TARGETS.resolveMiss, miss, `${total} stored values`));
+      const miss1 = await test('GET resolve (cache miss, 1M values), 1 connection', spec('GET', misses, 1), fromEvent);
+      rows.push(loadRow('GET resolve (cache miss, 1M) (1 conn)', backend, TARGETS.resolveMiss, miss1, `${total} stored values`));
+      report.rssMb = peakRss();
+      rows.push(rssRow('server RSS at 1M values (peak)', backend, TARGETS.rss, report.rssMb));
+    } else {
+      report.rssMb = server.rssMb();
+      rows.push(rssRow('server RSS (seed data, DB in-process)', backend, TARGETS.info, report.rssMb));
+    }
+    const before = report.rssBeforeMissMb === undefined ? '' : `, before the cache-miss runs: ${report.rssBeforeMissMb.toFixed(0)} MB`;
+    const what = backend === 'postgres' ? 'peak during the cache-miss runs' : 'at the end';
+    log(`${backend}: server RSS ${report.rssMb.toFixed(0)} MB ${what} (after seeding: ${report.rssAfterSeedMb.toFixed(0)} MB${before})`);
+  } finally {
+    await runCleanups();
+    report.ms = Date.now() - started;
+  }
+  return report;
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  const started = Date.now();
+  const loadBefore = os.loadavg();
+  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || undefined;
+  const backends: Backend[] = [];
+  if (flags.only !== 'postgres') backends.push('pglite');
+  if (flags.only !== 'pglite') {
+    if (adminUrl) backends.push('postgres');
+    else if (flags.only === 'postgres') throw new Error('--only=postgres needs BENCH_DATABASE_URL or DATABASE_URL');
+    else log('no BENCH_DATABASE_URL / DATABASE_URL: PostgreSQL is skipped');
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  log(`${os.cpus().length} CPUs, node ${process.version}${flags.quick ? ', --quick' : ''}; backends: ${backends.join(', ')}`);
+
+  let buildMs = 0;
+  const rows: Row[] = [];
+  const reports: BackendReport[] = [];
+  const failures: string[] = [];
+  for (const [i, backend] of backends.entries()) {
+    // before each server start: wait for anyone else's build, and build if there is none
+    buildMs += await ensureBuild(flags.rebuild && i === 0);
+    try {
+      reports.push(await benchBackend(backend, adminUrl, rows));
+    } catch (e) {
+      if (interrupted) throw e;
+      // one backend failing should not hide the other's numbers
+      failures.push(`${backend}: ${e instanceof Error ? e.message : String(e)}`);
+      log(`failed: ${failures.at(-1)}`);
+    }
+  }
+
+  const totalS = (Date.now() - started) / 1000;
+  console.log(`\n${formatTable(rows)}\n`);
+  console.log(`bench took ${totalS.toFixed(0)}s (${reports.map((r) => `${r.backend} ${(r.ms / 1000).toFixed(0)}s`).join(', ')}${buildMs ? `, build ${(buildMs / 1000).toFixed(0)}s` : ''})`);
+  const file = path.join(RESULTS_DIR, 'latest.json');
+  writeJson(file, {
+    at: new Date(started).toISOString(),
+    totalSeconds: totalS,
+    commit: spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || null,
+    node: process.version,
+    cpus: os.cpus().length,
+    // other work on the machine skews results: the load average before and after the run
+    loadavg: { before: loadBefore, after: os.loadavg() },
+    quick: flags.quick,
+    run: { durationS: DURATION_S, warmupS: WARMUP_S, connections: CONNECTIONS, pipelining: 1 },
+    buildMs,
+    backends: reports,
+    failures,
+    results: rows.map((r) => ({ test: r.test, backend: r.backend, target: r.target, verdict: r.verdict, note: r.note, rssMb: r.rssMb, ...r.load })),
+  });
+  console.log(`results: ${path.relative(process.cwd(), file)}`);
+  if (failures.length) throw new Error(`failed: ${failures.join('; ')}`);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error('[bench] failed:', e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+} finally {
+  await runCleanups();
+}

@@ -1,0 +1,93 @@
+/**
+ * Load generation with autocannon, in this (the bench) process — a second process from the server.
+ * autocannon's own latency histogram has 1 ms resolution, so latencies are recorded here from its
+ * `response` events (hrtime-based, fractional ms) and percentiles are computed exactly.
+ */
+import autocannon from 'autocannon';
+
+export interface NextRequest {
+  path: string;
+  body?: string;
+}
+
+export interface LoadSpec {
+  baseUrl: string;
+  token: string;
+  method: 'GET' | 'PUT';
+  /** Called for every request: what to send next. */
+  next: () => NextRequest;
+  durationS: number;
+  warmupS: number;
+  connections: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  durationS: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  mean: number;
+  max: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+}
+
+interface RawRun {
+  latencies: number[];
+  statusCodes: Record<string, number>;
+  errors: number;
+  durationS: number;
+}
+
+function runOnce(spec: LoadSpec, durationS: number): Promise<RawRun> {
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: spec.baseUrl,
+        connections: spec.connections,
+        pipelining: 1,
+        duration: durationS,
+        timeout: 10,
+        headers: { authorization: `Bearer ${spec.token}`, ...(spec.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+        requests: [{ method: spec.method, setupRequest: (req) => ({ ...req, ...spec.next() }) }],
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        resolve({ latencies, statusCodes, errors: result.errors + result.timeouts, durationS: (result.finish.getTime() - result.start.getTime()) / 1000 });
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+    });
+  });
+}
+
+const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+
+/** A warm-up run (discarded), then the measured run. */
+export async function measure(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.warmupS > 0) await runOnce(spec, spec.warmupS);
+  const run = await runOnce(spec, spec.durationS);
+  const sorted = Float64Array.from(run.latencies).sort();
+  const non2xx = Object.entries(run.statusCodes).reduce((n, [code, c]) => (code.startsWith('2') ? n : n + c), 0);
+  return {
+    requests: sorted.length,
+    durationS: run.durationS,
+    rps: sorted.length / run.durationS,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    p999: percentile(sorted, 99.9),
+    mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+    errors: run.errors,
+    non2xx,
+    statusCodes: run.statusCodes,
+  };
+}
