@@ -26,10 +26,11 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node_modules/.bin/next start -p ${port}`,
+    // the production entry `npm start` runs (server.ts), over the build CI made just before
+    command: 'node --import tsx server.ts',
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { SWITCHBOARD_DATA_DIR: dataDir, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    env: { SWITCHBOARD_DATA_DIR: dataDir, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', TSX_TSCONFIG_PATH: 'tsconfig.server.json', NEXT_TELEMETRY_DISABLED: '1' },
   },
 });

@@ -1,4 +1,4 @@
-// `npm start`: build first when there is no production build or the sources changed since, then `next start`.
+// `npm start`: build first when there is no production build or the sources changed since, then serve (server.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -56,6 +56,12 @@ if (reason) {
 }
 
 console.log(`[switchboard] database: ${describeDatabase()}`);
-const server = spawn(next, ['start', '-p', port], { cwd: root, stdio: 'inherit' });
+// server.ts: Next for the pages, the API router directly for /api/v1 (see its header)
+// (TypeScript loaded in-process by tsx, with tsconfig.server.json's paths)
+const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production', PORT: port, TSX_TSCONFIG_PATH: 'tsconfig.server.json' },
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));

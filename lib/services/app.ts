@@ -54,3 +54,10 @@ async function openFromEnv(): Promise<App> {
   await checkEncryptionKey(app);
   return app;
 }
+
+/** Closes the process-wide app if it was ever opened (an embedded database must flush before exit). */
+export async function closeApp(): Promise<void> {
+  const opening = holder.__switchboardApp;
+  holder.__switchboardApp = undefined;
+  if (opening) await opening.then((app) => app.close()).catch(() => {});
+}

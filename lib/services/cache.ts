@@ -25,6 +25,12 @@ export type Change =
   | { type: 'scopes' }
   | { type: 'principals' };
 
+// Bounds that keep one process's memory flat however many (key, scope, user) combinations are read:
+// a resolution with its chain is ~2 KB, so 50k entries stay near 100 MB. Past a bound the cache starts
+// over, which costs one query per entry to refill.
+const MAX_RESOLVED = 50_000;
+const MAX_PATHS = 50_000;
+
 /**
  * In-process caches. Values are cached per (key, scope, user) and dropped per key on every write; a
  * generation counter per key stops a read that raced a write from caching the old answer.
@@ -35,6 +41,7 @@ export class Caches {
   setupComplete = false;
   private paths = new Map<string, ScopeRef[]>();
   private resolved = new Map<string, Map<string, unknown>>();
+  private resolvedCount = 0;
   private generations = new Map<string, number>();
   /** Bumped by changes that can alter any key's answer (definitions, scopes). */
   private epoch = 0;
@@ -45,6 +52,7 @@ export class Caches {
     return this.paths.get(scopeId);
   }
   setPath(scopeId: string, path: ScopeRef[]) {
+    if (this.paths.size >= MAX_PATHS) this.paths.clear();
     this.paths.set(scopeId, path);
   }
 
@@ -57,9 +65,13 @@ export class Caches {
   /** Stores only if no write to `key` happened since `generation` was read. */
   setResolved(key: string, ctx: string, generation: number, value: unknown) {
     if (this.generation(key) !== generation) return;
+    if (this.resolvedCount >= MAX_RESOLVED) {
+      this.resolved.clear();
+      this.resolvedCount = 0;
+    }
     let m = this.resolved.get(key);
     if (!m) this.resolved.set(key, (m = new Map()));
-    if (m.size > 50_000) m.clear(); // bound memory per key
+    if (!m.has(ctx)) this.resolvedCount++;
     m.set(ctx, value);
   }
 
@@ -86,6 +98,7 @@ export class Caches {
     switch (change.type) {
       case 'value':
         this.generations.set(change.key, (this.generations.get(change.key) ?? 0) + 1);
+        this.resolvedCount -= this.resolved.get(change.key)?.size ?? 0;
         this.resolved.delete(change.key);
         break;
       case 'definitions':
@@ -116,5 +129,6 @@ export class Caches {
   private bumpAll() {
     this.epoch++;
     this.resolved.clear();
+    this.resolvedCount = 0;
   }
 }

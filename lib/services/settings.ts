@@ -17,7 +17,7 @@ import { readableScopeIds, resolveContext, type ContextInput, type ResolvedConte
 import { getDefinition, getRegistry } from './definitions';
 import { fail, ServiceError } from './errors';
 import { getLevels, pathIds, scopePath } from './scopes';
-import { audited, isSecretDef, loadStored, loadStoredMany, publicDefinition, shown } from './values';
+import { audited, isSecretDef, loadStored, loadStoredForWrite, loadStoredMany, publicDefinition, shown } from './values';
 
 const GLOBAL_PATH: ScopeRef[] = [{ scopeId: 'global', level: 'global' }];
 
@@ -340,10 +340,8 @@ async function checkWrite(app: App, tx: Executor, def: TDefinition, op: WriteOp,
   }
   if (target.level === 'global' && !opts.reason?.trim()) fail('REASON_REQUIRED', 'Changes at the global scope need a reason', 'reason');
   const scopeId = target.userId ? `user:${target.userId}` : target.path[0].scopeId;
-  const ids = [...pathIds(target.path), ...(target.userId ? [scopeId] : [])];
-  // lock the row being changed so concurrent writers serialise on it
-  await tx.execute(sql`select 1 from setting_values where key = ${def.key} and scope_id = ${scopeId} for update`);
-  const stored = await loadStored(app, tx, def.key, ids);
+  const others = target.userId ? pathIds(target.path) : pathIds(target.path).slice(1);
+  const stored = await loadStoredForWrite(app, tx, def.key, scopeId, others);
   const current = stored.get(scopeId);
   if (op.ifMatch !== undefined && op.ifMatch !== (current?.version ?? 0)) {
     fail('VERSION_CONFLICT', `"${def.key}" at "${scopeId}" is at version ${current?.version ?? 0}, not ${op.ifMatch}`, 'version', { currentVersion: current?.version ?? 0 });

@@ -1,5 +1,5 @@
 /**
- * The server under test: the production build (`next start`) in a child process of its own process group,
+ * The server under test: the production server (server.ts over the build) in a child process of its own process group,
  * so it can always be killed with everything it started.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -85,7 +85,10 @@ export class BenchServer {
     delete env.DATABASE_URL;
     if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
     const out = createWriteStream(opts.logFile);
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+    // the production entry, as `npm start` runs it
+    env.HOST = '127.0.0.1';
+    env.TSX_TSCONFIG_PATH = 'tsconfig.server.json';
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
       cwd: ROOT,
       env,
       detached: true, // own process group: stop() kills the whole tree
@@ -122,7 +125,7 @@ export class BenchServer {
     throw new Error(`server did not become ready in ${timeoutMs / 1000}s; see ${this.logFile}`);
   }
 
-  /** Resident memory of the server in MB (`next start` serves in its own process; any children are included). */
+  /** Resident memory of the server in MB (its whole process tree). */
   rssMb(): number {
     const kb = processTree(this.pid).map((pid) => Number(/VmRSS:\s+(\d+)\s+kB/.exec(readProc(`/proc/${pid}/status`))?.[1] ?? 0));
     return kb.reduce((a, b) => a + b, 0) / 1024;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase, type Database } from '@/lib/db/client';
+import { sendWebResponse, toWebRequest } from '@/lib/api/node';
 import { router } from '@/lib/api/routes';
 import { createApp, type App } from '@/lib/services/app';
 import { createSecretBox } from '@/lib/services/secrets';
@@ -48,24 +49,14 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
 export async function startTestServer(): Promise<TestServer> {
   const { database, drop } = await freshDatabase();
   const app = await createApp(database, createSecretBox(randomBytes(32)));
-  const server = http.createServer(async (req, res) => {
-    try {
-      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-      // buffered: a request refused before its body is read (413) must not reset the client mid-upload
-      const chunks: Buffer[] = [];
-      if (hasBody) for await (const chunk of req) chunks.push(chunk as Buffer);
-      const request = new Request(`http://${req.headers.host}${req.url}`, {
-        method: req.method,
-        headers: req.headers as Record<string, string>,
-        body: hasBody ? Buffer.concat(chunks) : undefined,
+  const server = http.createServer((req, res) => {
+    toWebRequest(req)
+      .then((request) => router.handle(request, app))
+      .then((response) => sendWebResponse(res, response))
+      .catch((e) => {
+        res.writeHead(500);
+        res.end(String(e));
       });
-      const response = await router.handle(request, app);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (e) {
-      res.writeHead(500);
-      res.end(String(e));
-    }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

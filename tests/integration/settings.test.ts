@@ -116,6 +116,13 @@ describe('settings API', () => {
     expect(r.body).toMatchObject({ value: 3, resolvedFrom: 'global' });
   });
 
+  it('records the previous value of every type in the audit entry', async () => {
+    await put('email.senderName', { value: 'First', scope: 'global', reason: 'x' });
+    expect((await put('email.senderName', { value: 'Second', scope: 'global', reason: 'x' })).body.audit).toMatchObject({ oldValue: 'First', newValue: 'Second', version: 2 });
+    await put('upload.allowedImageTypes', { value: ['png'], scope: 'global', reason: 'x' });
+    expect((await put('upload.allowedImageTypes', { value: ['jpeg'], scope: 'global', reason: 'x' })).body.audit.oldValue).toEqual(['png']);
+  });
+
   it('uses optimistic concurrency with If-Match', async () => {
     const first = await put('catering.bufferPercentage', { value: 20, scope: 'tenant_ecowas' });
     expect(first.body.version).toBe(1);
