@@ -16,7 +16,7 @@ export async function toWebRequest(req: IncomingMessage): Promise<Request> {
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   // Buffered (up to just past the limit, so the router can still answer 413) rather than streamed: a
   // response sent before the body is drained would reset the client's connection.
-  let body: Buffer | undefined;
+  let body: Uint8Array<ArrayBuffer> | undefined;
   if (hasBody) {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -24,7 +24,7 @@ export async function toWebRequest(req: IncomingMessage): Promise<Request> {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES * 21) chunks.push(chunk); // imports may send up to 20 MiB
     }
-    body = Buffer.concat(chunks);
+    body = new Uint8Array(Buffer.concat(chunks));
   }
   return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body });
 }
