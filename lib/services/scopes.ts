@@ -4,7 +4,7 @@ import { rowsOf, type Executor } from '@/lib/db/client';
 import { hierarchyLevels, roleAssignments, scopes, settingValues } from '@/lib/db/schema';
 import { can, type Action, type Principal } from '@/lib/auth/policy';
 import { isValidScopeId, orderLevels, validateNewLevel, validateScopePlacement } from '@/lib/engine/hierarchy';
-import type { ScopeRef } from '@/lib/engine/types';
+import type { ScopeRef, StoredValue } from '@/lib/engine/types';
 import type { App } from './app';
 import { appendAudit, type ChangeContext } from './audit';
 import type { Level } from './cache';
@@ -46,6 +46,36 @@ export async function scopePath(app: App, scopeId: string, db: Executor = app.db
   const path = list.map((r) => ({ scopeId: r.id, level: r.level }));
   app.caches.setPath(scopeId, path);
   return path;
+}
+
+/**
+ * A scope's path (cached, as scopePath) together with the values one key has along it (and at a user
+ * scope), in one query. Undefined when the scope does not exist: the caller's scopePath says so properly.
+ */
+export async function loadPathWithValues(app: App, key: string, scopeId: string, userScope?: string) {
+  const rows = rowsOf<{ id: string; level: string; depth: number; value: unknown; ciphertext: string | null; locked: boolean | null; version: number | null; skip_to: string | null }>(
+    await app.db.execute(sql`
+      with recursive up(id, level, parent_id, depth) as (
+        select id, level, parent_id, 0 from scopes where id = ${scopeId}
+        union all
+        select s.id, s.level, s.parent_id, up.depth + 1 from scopes s join up on s.id = up.parent_id where up.depth < 64
+      )
+      select up.id, up.level, up.depth, v.value, v.ciphertext, v.locked, v.version, v.skip_to
+      from up left join setting_values v on v.key = ${key} and v.scope_id = up.id
+      union all
+      select v.scope_id, 'user', -1, v.value, v.ciphertext, v.locked, v.version, v.skip_to
+      from setting_values v where v.key = ${key} and v.scope_id = ${userScope ?? null}
+      order by 3`),
+  );
+  const path = rows.filter((r) => r.depth >= 0).map((r) => ({ scopeId: r.id, level: r.level }));
+  if (path.length === 0) return undefined;
+  app.caches.setPath(scopeId, path);
+  const stored = new Map<string, StoredValue>();
+  for (const r of rows) {
+    if (r.version === null) continue;
+    stored.set(r.id, { value: r.ciphertext ? app.secrets.decrypt(r.ciphertext) : r.value, locked: r.locked === true, version: r.version, skipTo: r.skip_to });
+  }
+  return { path, stored };
 }
 
 export const pathIds = (path: ScopeRef[]) => path.map((p) => p.scopeId);

@@ -5,7 +5,7 @@ import { auditLog, settingValues, users } from '@/lib/db/schema';
 import { can, type Principal } from '@/lib/auth/policy';
 import { verifyPassword } from '@/lib/auth/passwords';
 import { checkCrossFieldRules } from '@/lib/engine/cross-field';
-import { parseUserScope } from '@/lib/engine/hierarchy';
+import { isValidScopeId, parseUserScope } from '@/lib/engine/hierarchy';
 import { resolveSetting } from '@/lib/engine/resolve';
 import type { Resolution, ScopeRef, StoredValue } from '@/lib/engine/types';
 import { validateValue } from '@/lib/engine/value-schema';
@@ -16,7 +16,7 @@ import { inTransaction } from './changes';
 import { readableScopeIds, resolveContext, type ContextInput, type ResolvedContext } from './context';
 import { getDefinition, getRegistry } from './definitions';
 import { fail, ServiceError } from './errors';
-import { getLevels, pathIds, scopePath } from './scopes';
+import { getLevels, loadPathWithValues, pathIds, scopePath } from './scopes';
 import { audited, isSecretDef, loadStored, loadStoredForWrite, loadStoredMany, publicDefinition, shown } from './values';
 
 const GLOBAL_PATH: ScopeRef[] = [{ scopeId: 'global', level: 'global' }];
@@ -24,7 +24,7 @@ const GLOBAL_PATH: ScopeRef[] = [{ scopeId: 'global', level: 'global' }];
 // ---------------------------------------------------------------- reads
 
 /** Resolves one key for a context, through the in-process cache. The value is NOT masked. */
-export async function resolveInternal(app: App, def: TDefinition, ctx: ResolvedContext): Promise<Resolution> {
+export async function resolveInternal(app: App, def: TDefinition, ctx: ResolvedContext, preloaded?: Map<string, StoredValue>): Promise<Resolution> {
   const userId = def.allowedLevels.includes('user') ? ctx.userId : undefined;
   const cacheKey = userId ? `${ctx.path[0].scopeId}\u0000${userId}` : ctx.path[0].scopeId;
   const hit = app.caches.getResolved<Resolution>(def.key, cacheKey);
@@ -32,7 +32,7 @@ export async function resolveInternal(app: App, def: TDefinition, ctx: ResolvedC
   const generation = app.caches.generation(def.key);
   const scopeIds = pathIds(ctx.path);
   if (userId) scopeIds.push(`user:${userId}`);
-  const stored = await loadStored(app, app.db, def.key, scopeIds);
+  const stored = preloaded ?? (await loadStored(app, app.db, def.key, scopeIds));
   const resolution = resolveSetting(def, ctx.path, (id) => stored.get(id), userId ? { userId, value: stored.get(`user:${userId}`) } : undefined);
   app.caches.setResolved(def.key, cacheKey, generation, resolution);
   return resolution;
@@ -63,9 +63,17 @@ function answer(def: TDefinition, r: Resolution): ResolveAnswer {
 export async function resolveKey(app: App, principal: Principal, key: string, input: ContextInput & { at?: Date }): Promise<ResolveAnswer> {
   const def = await getDefinition(app, key);
   const ownPreferences = def.allowedLevels.includes('user') && (input.userId === 'me' || input.userId === principal.userId);
+  // A scope seen for the first time: its path and the key's values come in one query (a cache miss
+  // then costs one round trip, not two). Authorization below still runs before anything is answered.
+  const named = input.scope ?? input.eventId ?? input.projectId ?? input.tenantId ?? 'global';
+  const userId = input.userId === 'me' ? principal.userId : input.userId;
+  const preloaded =
+    !input.at && !app.caches.path(named) && isValidScopeId(named)
+      ? await loadPathWithValues(app, def.key, named, def.allowedLevels.includes('user') && userId ? `user:${userId}` : undefined)
+      : undefined;
   const ctx = await resolveContext(app, principal, input, { ownPreferences });
   if (input.at) return answer(def, await resolveAt(app, def, ctx, input.at));
-  return answer(def, await resolveInternal(app, def, ctx));
+  return answer(def, await resolveInternal(app, def, ctx, preloaded?.path[0].scopeId === ctx.path[0].scopeId ? preloaded.stored : undefined));
 }
 
 /** Resolution as of a past moment, rebuilt from the audit history of each scope on the path. */
