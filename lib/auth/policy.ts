@@ -34,7 +34,10 @@ export type Action =
   | 'users.write' // create users, bind roles at the target scope
   | 'tokens.issue_for_others'
   | 'audit.read'
-  | 'audit.verify';
+  | 'audit.verify'
+  | 'flags.read' // list flag rows and the matrix (seed 003 §10.4: platform and tenant admins)
+  | 'flags.write' // create, change, delete flags (seed 003 §10.4: platform admins only)
+  | 'flags.evaluate'; // evaluate flags for a context at a scope (REST, OFREP)
 
 /** What an action is aimed at. */
 export interface Target {
@@ -56,14 +59,15 @@ interface Rule {
   unless?: (target: Target, action: Action) => boolean;
 }
 
-const R: Action[] = ['settings.read', 'scopes.read'];
+// whoever reads a scope's settings may evaluate its flags (services and SDKs act through such tokens)
+const R: Action[] = ['settings.read', 'scopes.read', 'flags.evaluate'];
 
 export const RULES: readonly Rule[] = [
   // platform admins may read a user's values (to resolve for them) but only users write their own
   { role: 'platform_admin', actions: '*', where: 'anywhere', unless: (t, a) => t.userId !== undefined && a === 'settings.write' },
-  // tenant admins: everything inside their tenant, and a read-only view of the global defaults
-  { role: 'tenant_admin', actions: [...R, 'settings.write', 'scopes.write', 'users.read', 'users.write', 'audit.read'], where: 'at-or-below' },
-  { role: 'tenant_admin', actions: ['settings.read'], where: 'global-only' },
+  // tenant admins: everything inside their tenant, and a read-only view of the global defaults and flags
+  { role: 'tenant_admin', actions: [...R, 'settings.write', 'scopes.write', 'users.read', 'users.write', 'audit.read', 'flags.read'], where: 'at-or-below' },
+  { role: 'tenant_admin', actions: ['settings.read', 'flags.read', 'flags.evaluate'], where: 'global-only' },
   { role: 'event_manager', actions: [...R, 'settings.write', 'audit.read'], where: 'at-or-below' },
   // seed 001: owners write project settings, except security ones, which they may only view
   {

@@ -11,7 +11,9 @@ import type { Catalog } from '@/lib/schemas/definition';
  * Type mapping: the seed's NUMBER becomes `integer` for counts and for keys that name their unit
  * (`…Minutes`, `…Hours`, `…Days`, `…MB` stays `number` because §5.3.1 allows 0.1 MB), `number` for
  * percentages; JSON lists become `json` arrays with an `itemType`; STRING addresses become `email`.
- * Feature flags (Appendix B) are not settings and are not part of a catalog.
+ * The flags are Appendix B's ("Feature Flag Catalog"), at global with its defaults: a tenant_targeted flag
+ * is OFF globally and switched on per tenant by a tenant row (seed 003 §3.2, §6.5), a percentage flag
+ * starts OFF at 0 % and is rolled out by raising rolloutPercentage (§5.2.2).
  */
 export const accreditationCatalog: Catalog = {
   name: 'accreditation',
@@ -1134,5 +1136,23 @@ export const accreditationCatalog: Catalog = {
       allowedLevels: ['global', 'tenant', 'user'],
       source: 'seed',
     },
+  ],
+  flags: [
+    { key: 'feature.bilateralScheduler', description: 'Bilateral meeting scheduling for head-of-state events', enabled: false, flagType: 'tenant_targeted' },
+    { key: 'feature.digitalBadge', description: 'Apple/Google Wallet digital badge passes', enabled: false, flagType: 'tenant_targeted' },
+    { key: 'feature.carbonTracking', description: 'Carbon footprint tracking for events', enabled: false, flagType: 'tenant_targeted' },
+    { key: 'feature.cateringModule', description: 'Meal planning, dietary aggregation, meal vouchers', enabled: true, flagType: 'boolean' },
+    { key: 'feature.transportModule', description: 'Airport transfers, shuttle scheduling, vehicle fleet', enabled: true, flagType: 'boolean' },
+    { key: 'feature.surveyModule', description: 'Post-event survey builder and sentiment analysis', enabled: false, flagType: 'tenant_targeted' },
+    { key: 'feature.kioskMode', description: 'Self-service participant terminal', enabled: true, flagType: 'boolean' },
+    { key: 'feature.companionProgram', description: 'Companion/spouse registration and activity program', enabled: false, flagType: 'tenant_targeted' },
+    { key: 'feature.newDashboard', description: 'Redesigned analytics dashboard (gradual rollout)', enabled: false, flagType: 'percentage', rolloutPercentage: 0 },
+    { key: 'feature.bulkOperations', description: 'CSV import/export and batch actions center', enabled: true, flagType: 'boolean' },
+    { key: 'feature.offlineMode', description: 'Service Worker + IndexedDB for offline badge scanning', enabled: false, flagType: 'percentage', rolloutPercentage: 0 },
+    { key: 'feature.webhooks', description: 'Event-driven webhook subscriptions for integrations', enabled: false, flagType: 'tenant_targeted' },
+    { key: 'feature.customObjects', description: 'Custom object definitions and records', enabled: false, flagType: 'tenant_targeted' },
+    { key: 'feature.parkingZones', description: 'Parking zone management and permit generation', enabled: false, flagType: 'tenant_targeted' },
+    { key: 'feature.staffManagement', description: 'Staff and volunteer roster/scheduling', enabled: false, flagType: 'tenant_targeted' },
+    { key: 'feature.certificateGeneration', description: 'Certificate designer and bulk generation', enabled: false, flagType: 'tenant_targeted' },
   ],
 };

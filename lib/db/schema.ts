@@ -11,6 +11,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { TFlagType, TFlagVariant } from '@/lib/schemas/flags';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -153,6 +154,32 @@ export const settingValues = pgTable(
     updatedBy: text('updated_by'),
   },
   (t) => [primaryKey({ columns: [t.key, t.scopeId] }), index('setting_values_scope_idx').on(t.scopeId)],
+);
+
+/** A feature flag row at one scope; a scope's own row wins over its ancestors' (API.md "Feature flags"). */
+export const featureFlags = pgTable(
+  'feature_flags',
+  {
+    key: text('key').notNull(),
+    scopeId: text('scope_id').notNull(),
+    enabled: boolean('enabled').notNull().default(false),
+    description: text('description').notNull().default(''),
+    flagType: text('flag_type').$type<TFlagType>().notNull().default('boolean'),
+    rolloutPercentage: integer('rollout_percentage'),
+    enabledForRoles: jsonb('enabled_for_roles').$type<string[]>().notNull().default([]),
+    enabledForUsers: jsonb('enabled_for_users').$type<string[]>().notNull().default([]),
+    dependsOnFlag: text('depends_on_flag'),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    variants: jsonb('variants').$type<TFlagVariant[]>(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    updatedBy: text('updated_by'),
+    /** Recorded from memory at most once a minute, for a stale-flags view. */
+    lastEvaluatedAt: timestamp('last_evaluated_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.scopeId] }), index('feature_flags_scope_idx').on(t.scopeId), index('feature_flags_expires_idx').on(t.expiresAt)],
 );
 
 /**

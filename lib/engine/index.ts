@@ -1,4 +1,4 @@
-/** The pure settings engine: validation, cross-field rules, resolution, nested documents, hierarchy. */
+/** The pure engine: validation, cross-field rules, resolution, nested documents, hierarchy, feature flags. */
 export type * from './types';
 export { valueSchemaFor, validateValue, coerceValue, checkDefinitionRules, allowedValues, formatIssuePath, MAX_JSON_DEPTH } from './value-schema';
 export { registerCrossFieldRule, checkCrossFieldRules, unknownRuleNames, type CrossFieldRule, type CrossFieldContext } from './cross-field';
@@ -28,3 +28,4 @@ export {
 export { parseDuration, formatDuration } from './duration';
 export { isCidr } from './cidr';
 export { checkJsonSchema, jsonSchemaProblems } from './json-schema';
+export { evaluateFlag, effectiveRule, flagBuckets, pickVariant, flagRuleProblems, dependencyCycle, type FlagRule, type FlagContext, type FlagEvaluation } from './flags';

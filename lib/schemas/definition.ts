@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TCatalogFlag } from './flags';
 
 /** The value types a setting can have (API.md "Definitions"). */
 export const SETTING_TYPES = [
@@ -110,4 +111,6 @@ export interface Catalog {
   levels?: { key: string; label: string; parentKey: string }[];
   categories: TCategoryInput[];
   definitions: TDefinitionInput[];
+  /** Feature flags, created at global when missing (an admin's later changes are kept on reload). */
+  flags?: TCatalogFlag[];
 }

@@ -23,7 +23,8 @@ export type Change =
   | { type: 'value'; key: string; scopeId: string; version: number }
   | { type: 'definitions' }
   | { type: 'scopes' }
-  | { type: 'principals' };
+  | { type: 'principals' }
+  | { type: 'flag'; key: string };
 
 // Bounds that keep one process's memory flat however many (key, scope, user) combinations are read:
 // a resolution with its chain is ~2 KB, so 50k entries stay near 100 MB. Past a bound the cache starts

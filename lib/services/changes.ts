@@ -22,7 +22,7 @@ export async function inTransaction<T>(app: App, work: (tx: Executor, changed: (
 function dedupe(changes: Change[]): Change[] {
   const seen = new Set<string>();
   return changes.filter((c) => {
-    const k = c.type === 'value' ? `v:${c.key}:${c.scopeId}` : c.type;
+    const k = c.type === 'value' ? `v:${c.key}:${c.scopeId}` : c.type === 'flag' ? `f:${c.key}` : c.type;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

@@ -1,5 +1,5 @@
 import 'server-only';
-import { can, reachableRoots, type Principal } from '@/lib/auth/policy';
+import { can, reachableRoots, type Action, type Principal } from '@/lib/auth/policy';
 import { parseUserScope } from '@/lib/engine/hierarchy';
 import type { ScopeRef } from '@/lib/engine/types';
 import type { App } from './app';
@@ -22,12 +22,20 @@ export interface ResolvedContext {
   userId?: string;
 }
 
+const DOING: Partial<Record<Action, string>> = { 'settings.read': 'read settings', 'flags.read': 'read flags', 'flags.evaluate': 'evaluate flags' };
+
 /**
  * Turns `scope` / aliases / `userId=me` into a scope path, checking that aliases agree with each other and
  * that the caller may read there. `ownPreferences`: the caller reads only their own preference keys, so
- * without a named scope the chain user → global → default needs no read right at global.
+ * without a named scope the chain user → global → default needs no read right at global. `action` is the
+ * right needed along the path (flags: `flags.evaluate`).
  */
-export async function resolveContext(app: App, principal: Principal, input: ContextInput, opts: { ownPreferences?: boolean } = {}): Promise<ResolvedContext> {
+export async function resolveContext(
+  app: App,
+  principal: Principal,
+  input: ContextInput,
+  opts: { ownPreferences?: boolean; action?: Action } = {},
+): Promise<ResolvedContext> {
   const named = [input.scope, input.eventId, input.projectId, input.tenantId].filter((s): s is string => !!s);
   if (input.scope && parseUserScope(input.scope) !== null) fail('INVALID_REQUEST', 'Use userId= to address a user; scope names a scope node', 'scope');
   const paths = await Promise.all(named.map((id) => scopePath(app, id)));
@@ -36,7 +44,8 @@ export async function resolveContext(app: App, principal: Principal, input: Cont
   const ids = pathIds(path);
   for (const id of named) if (!ids.includes(id)) fail('INVALID_REQUEST', `Scope "${id}" is not on the path of "${ids[0]}"`, 'scope');
   const ownOnly = opts.ownPreferences && named.length === 0;
-  if (!ownOnly && !can(principal, 'settings.read', { scopePath: ids })) fail('INSUFFICIENT_PERMISSIONS', `You may not read settings at scope "${ids[0]}"`);
+  const action = opts.action ?? 'settings.read';
+  if (!ownOnly && !can(principal, action, { scopePath: ids })) fail('INSUFFICIENT_PERMISSIONS', `You may not ${DOING[action] ?? action} at scope "${ids[0]}"`);
   let userId: string | undefined;
   if (input.userId) {
     userId = input.userId === 'me' ? principal.userId : input.userId;

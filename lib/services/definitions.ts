@@ -13,6 +13,7 @@ import { appendAudit, type ChangeContext } from './audit';
 import type { Change, Registry } from './cache';
 import { inTransaction } from './changes';
 import { fail } from './errors';
+import { loadCatalogFlags } from './flags';
 import { insertLevel } from './scopes';
 import { publicDefinition } from './values';
 
@@ -205,14 +206,14 @@ export function listCatalogs() {
   return { catalogs: Object.values(CATALOGS).map((c) => ({ name: c.name, title: c.title, description: c.description, definitions: c.definitions.length })) };
 }
 
-/** Loads an example catalog: its levels, categories and definitions (source `seed`), all in the caller's transaction. */
+/** Loads an example catalog: its levels, categories, definitions (source `seed`) and flags, all in the caller's transaction. */
 export async function loadCatalogInto(
   app: App,
   tx: Executor,
   name: string,
   ctx: ChangeContext,
   changed: (c: Change) => void,
-): Promise<{ catalog: string; created: number; updated: number }> {
+): Promise<{ catalog: string; created: number; updated: number; flags: number }> {
   const catalog = getCatalog(name);
   if (!catalog) return fail('INVALID_REQUEST', `No catalog "${name}"; known: ${catalogNames().join(', ')}`, 'catalog');
   const levelKeys = new Set((await tx.select({ key: hierarchyLevels.key }).from(hierarchyLevels)).map((l) => l.key));
@@ -242,7 +243,8 @@ export async function loadCatalogInto(
   }
   await appendAudit(tx, ctx, audit);
   changed({ type: 'definitions' });
-  return { catalog: name, created, updated };
+  const flags = await loadCatalogFlags(tx, catalog.flags ?? [], name, ctx, changed);
+  return { catalog: name, created, updated, flags };
 }
 
 export async function loadCatalog(app: App, principal: Principal | null, name: string, ctx: ChangeContext) {

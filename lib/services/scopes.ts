@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db/client';
-import { hierarchyLevels, roleAssignments, scopes, settingValues } from '@/lib/db/schema';
+import { featureFlags, hierarchyLevels, roleAssignments, scopes, settingValues } from '@/lib/db/schema';
 import { can, type Action, type Principal } from '@/lib/auth/policy';
 import { isValidScopeId, orderLevels, validateNewLevel, validateScopePlacement } from '@/lib/engine/hierarchy';
 import type { ScopeRef, StoredValue } from '@/lib/engine/types';
@@ -170,6 +170,8 @@ export async function deleteScope(app: App, principal: Principal, id: string, ct
     if (Number(children) > 0) fail('CONFLICT', `Scope "${id}" has ${children} child scope(s); delete them first`);
     const [{ values }] = await tx.select({ values: count() }).from(settingValues).where(eq(settingValues.scopeId, id));
     if (Number(values) > 0) fail('CONFLICT', `Scope "${id}" holds ${values} value(s); revert them first`);
+    const [{ flags }] = await tx.select({ flags: count() }).from(featureFlags).where(eq(featureFlags.scopeId, id));
+    if (Number(flags) > 0) fail('CONFLICT', `Scope "${id}" holds ${flags} feature flag(s); delete them first`);
     // a role bound to a vanished scope would silently grant nothing; make the admin remove it first
     const [{ roles }] = await tx.select({ roles: count() }).from(roleAssignments).where(eq(roleAssignments.scopeId, id));
     if (Number(roles) > 0) fail('CONFLICT', `Scope "${id}" has ${roles} role assignment(s); remove them first`);

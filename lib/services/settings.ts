@@ -15,6 +15,7 @@ import { appendAudit, toAuditEntry, queryAudit, type AuditEntry, type AuditSourc
 import { inTransaction } from './changes';
 import { readableScopeIds, resolveContext, type ContextInput, type ResolvedContext } from './context';
 import { getDefinition, getRegistry } from './definitions';
+import { countFlagKeys } from './flags';
 import { fail, ServiceError } from './errors';
 import { getLevels, loadPathWithValues, pathIds, scopePath } from './scopes';
 import { audited, isSecretDef, loadStored, loadStoredForWrite, loadStoredMany, publicDefinition, shown } from './values';
@@ -632,8 +633,7 @@ export async function stats(app: App, principal: Principal) {
     overrides: Number(overrides),
     requiresRestart: registry.definitions.filter((d) => d.requiresRestart).length,
     recentChanges24h: Number(recent),
-    // feature flags arrive with their own issue; until then there are none
-    flags: 0,
+    flags: await countFlagKeys(app),
     categories: registry.categories.length,
   };
 }

@@ -224,8 +224,8 @@ describe('categories and catalogs', () => {
     await refused(s, () => s.api('POST', '/api/v1/catalogs/__proto__', { token: admin }), 404, 'NOT_FOUND');
     const groundup = catalogs.find((c: { name: string }) => c.name === 'groundup');
     const loaded = expectStatus(await s.api('POST', '/api/v1/catalogs/groundup', { token: admin }), 200);
-    expect(loaded).toEqual({ catalog: 'groundup', created: groundup.definitions, updated: 0 });
+    expect(loaded).toEqual({ catalog: 'groundup', created: groundup.definitions, updated: 0, flags: 0 });
     const again = expectStatus(await s.api('POST', '/api/v1/catalogs/groundup', { token: admin }), 200);
-    expect(again).toEqual({ catalog: 'groundup', created: 0, updated: groundup.definitions });
+    expect(again).toEqual({ catalog: 'groundup', created: 0, updated: groundup.definitions, flags: 0 });
   });
 });

@@ -8,8 +8,9 @@ import { registryRoutes } from './registry';
 import { preferencesRoutes } from './preferences';
 import { auditRoutes } from './audit';
 import { systemRoutes } from './system';
+import { flagsRoutes } from './flags';
 
 /** Every API route, in one table: the router dispatches on it and the OpenAPI document is generated from it. */
-export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes, ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes];
+export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes, ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes];
 
 export const router = new Router(ROUTES);

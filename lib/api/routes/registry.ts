@@ -150,7 +150,7 @@ export const registryRoutes = [
     path: '/api/v1/catalogs/:name',
     summary: 'Load an example catalog into the registry (platform admins; existing seed definitions are updated)',
     tags: registryTags,
-    response: z.object({ catalog: z.string(), created: z.number(), updated: z.number() }),
+    response: z.object({ catalog: z.string(), created: z.number(), updated: z.number(), flags: z.number().describe('feature flags created') }),
     errors: ['NOT_FOUND'],
     handler: ({ app, principal, params, change }) => definitions.loadCatalog(app, principal, params.name, change),
   }),

@@ -1,0 +1,171 @@
+/**
+ * Feature flag evaluation (API.md "Feature flags", seed 003 §5.2). Pure: the caller hands in the flag rows
+ * effective for the context's scope path and the current time.
+ */
+import { createHash } from 'node:crypto';
+import type { TFlagReason, TFlagType, TFlagVariant } from '@/lib/schemas/flags';
+import type { ValidationIssue } from './types';
+
+/** The rule fields of one stored flag row. */
+export interface FlagRule {
+  key: string;
+  /** Where the row is stored: a scope's own row wins over its ancestors'. */
+  scopeId: string;
+  enabled: boolean;
+  flagType: TFlagType;
+  rolloutPercentage: number | null;
+  enabledForRoles: readonly string[];
+  enabledForUsers: readonly string[];
+  dependsOnFlag: string | null;
+  expiresAt: Date | null;
+  variants: readonly TFlagVariant[] | null;
+}
+
+export interface FlagContext {
+  /** The targeting key: any id of the caller's users. */
+  userId?: string;
+  role?: string;
+  now: Date;
+}
+
+export interface FlagEvaluation {
+  key: string;
+  enabled: boolean;
+  reason: TFlagReason;
+  variant?: string;
+  /** The assigned variant's value. */
+  value?: unknown;
+  /** The scope of the row that decided. */
+  scopeId?: string;
+  /** The answer hinged on a user id the context lacks (OFREP answers TARGETING_KEY_MISSING). */
+  missingUserId?: true;
+}
+
+/**
+ * The two buckets (0–99) of a user for a flag, from one SHA-256 of `"<flagKey>:<userId>"`: bytes 0–1
+ * (big-endian) decide the percentage rollout exactly as API.md states, bytes 2–3 pick the variant, so
+ * the users let in by a rollout are not all given the first variants.
+ */
+export function flagBuckets(flagKey: string, userId: string): { rollout: number; variant: number } {
+  const digest = createHash('sha256').update(`${flagKey}:${userId}`).digest();
+  return { rollout: digest.readUInt16BE(0) % 100, variant: digest.readUInt16BE(2) % 100 };
+}
+
+/** The variant whose cumulative weight range holds the bucket (weights sum to 100). */
+export function pickVariant(variants: readonly TFlagVariant[], bucket: number): TFlagVariant {
+  let upTo = 0;
+  for (const v of variants) {
+    upTo += v.weight;
+    if (bucket < upTo) return v;
+  }
+  return variants[variants.length - 1];
+}
+
+/** The most specific row on the scope path (most specific scope first). */
+export function effectiveRule<T>(rows: ReadonlyMap<string, T> | undefined, pathIds: readonly string[]): T | undefined {
+  if (!rows) return undefined;
+  for (const id of pathIds) {
+    const row = rows.get(id);
+    if (row) return row;
+  }
+  return undefined;
+}
+
+/**
+ * Evaluates `key` in order: exists → enabled → not expired → its dependency is on (evaluated the same way,
+ * for the same context) → the rule of its type → a variant, if it has any. `lookup` answers the effective
+ * row of a key for the context's scope path.
+ */
+export function evaluateFlag(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined): FlagEvaluation {
+  return evaluate(key, ctx, lookup, new Set());
+}
+
+function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined, seen: Set<string>): FlagEvaluation {
+  const rule = lookup(key);
+  if (!rule) return { key, enabled: false, reason: 'NOT_FOUND' };
+  const answer = (enabled: boolean, reason: TFlagReason, missingUserId = false): FlagEvaluation => ({
+    key,
+    enabled,
+    reason,
+    scopeId: rule.scopeId,
+    ...(missingUserId && { missingUserId: true as const }),
+  });
+  if (!rule.enabled) return answer(false, 'DISABLED');
+  if (rule.expiresAt && ctx.now.getTime() > rule.expiresAt.getTime()) return answer(false, 'EXPIRED');
+  if (rule.dependsOnFlag) {
+    seen.add(key);
+    // writes refuse cycles; one slipping through (rows of different scopes) counts as "dependency off"
+    const dep = seen.has(rule.dependsOnFlag) ? undefined : evaluate(rule.dependsOnFlag, ctx, lookup, seen);
+    if (!dep?.enabled) return answer(false, 'DEPENDENCY_DISABLED', dep?.missingUserId);
+  }
+
+  const { userId, role } = ctx;
+  const buckets = userId === undefined ? undefined : flagBuckets(key, userId);
+  let result: FlagEvaluation;
+  switch (rule.flagType) {
+    case 'percentage': {
+      const hit = !!buckets && buckets.rollout < (rule.rolloutPercentage ?? 0);
+      result = answer(hit, hit ? 'ROLLOUT_INCLUDED' : 'ROLLOUT_EXCLUDED', !buckets);
+      break;
+    }
+    case 'user_targeted': {
+      const hit = userId !== undefined && rule.enabledForUsers.includes(userId);
+      result = answer(hit, hit ? 'USER_TARGETED' : 'USER_NOT_TARGETED', userId === undefined);
+      break;
+    }
+    case 'role_targeted': {
+      const hit = role !== undefined && rule.enabledForRoles.includes(role);
+      result = answer(hit, hit ? 'ROLE_TARGETED' : 'ROLE_NOT_TARGETED');
+      break;
+    }
+    // tenant_targeted (seed 003 §3.2): the targeting is the tenant's own row, already chosen by lookup
+    default:
+      result = answer(true, 'ENABLED');
+  }
+  if (!result.enabled || !rule.variants?.length) return result;
+  if (!buckets) return { ...result, missingUserId: true };
+  const variant = pickVariant(rule.variants, buckets.variant);
+  return { ...result, variant: variant.key, value: variant.value };
+}
+
+/** What a flag row must satisfy beyond its field types: variants that add up, and no self-dependency. */
+export function flagRuleProblems(rule: Pick<FlagRule, 'key' | 'dependsOnFlag' | 'variants'>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (rule.dependsOnFlag === rule.key) issues.push({ path: 'dependsOnFlag', rule: 'dependsOnFlag', message: 'A flag cannot depend on itself' });
+  const variants = rule.variants ?? [];
+  if (variants.length) {
+    const total = variants.reduce((n, v) => n + v.weight, 0);
+    if (total !== 100) issues.push({ path: 'variants', rule: 'weights', message: `Variant weights must sum to 100, not ${total}` });
+    const keys = variants.map((v) => v.key);
+    const repeated = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (repeated) issues.push({ path: 'variants', rule: 'unique', message: `Variant "${repeated}" appears twice` });
+    const kinds = new Set(variants.map((v) => (Array.isArray(v.value) ? 'object' : typeof v.value)));
+    if (kinds.size > 1) issues.push({ path: 'variants', rule: 'type', message: `Variant values must all be of one kind, not ${[...kinds].join(' and ')}` });
+  }
+  return issues;
+}
+
+/**
+ * The cycle `key → dependsOn → … → key` a new dependency would close, or null. `dependencies(k)` answers
+ * what flag k depends on in any scope's row, so a cycle through rows of different scopes is refused too.
+ */
+export function dependencyCycle(key: string, dependsOn: string, dependencies: (key: string) => Iterable<string>): string[] | null {
+  const trail = new Map<string, string>(); // reached → reached from
+  const queue = [dependsOn];
+  trail.set(dependsOn, key);
+  while (queue.length) {
+    const at = queue.shift()!;
+    if (at === key) {
+      const cycle = [key];
+      for (let k = trail.get(key)!; k !== key; k = trail.get(k)!) cycle.unshift(k);
+      return [key, ...cycle];
+    }
+    for (const next of dependencies(at)) {
+      if (!trail.has(next)) {
+        trail.set(next, at);
+        queue.push(next);
+      }
+    }
+  }
+  return null;
+}
