@@ -9,8 +9,9 @@ import { preferencesRoutes } from './preferences';
 import { auditRoutes } from './audit';
 import { systemRoutes } from './system';
 import { flagsRoutes } from './flags';
+import { ofrepRoutes } from './ofrep';
 
 /** Every API route, in one table: the router dispatches on it and the OpenAPI document is generated from it. */
-export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes, ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes];
+export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes, ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes];
 
 export const router = new Router(ROUTES);

@@ -1,0 +1,151 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Principal } from '@/lib/auth/policy';
+import type { FlagEvaluation } from '@/lib/engine/flags';
+import type { TFlagReason } from '@/lib/schemas/flags';
+import type { App } from '@/lib/services/app';
+import { ServiceError } from '@/lib/services/errors';
+import { flagEvaluator, type FlagContextInput, type FlagEvaluator } from '@/lib/services/flags';
+import { json, readJsonBody } from '../http';
+import { route } from '../router';
+
+/**
+ * The OpenFeature Remote Evaluation Protocol (open-feature/protocol, service/openapi.yaml), so the official
+ * OFREP providers work unchanged. Values and reasons as API.md "OpenFeature remote evaluation" maps them.
+ */
+
+const tags = ['OpenFeature (OFREP)'];
+
+const OPENFEATURE_REASON: Record<TFlagReason, string> = {
+  NOT_FOUND: 'ERROR',
+  ENABLED: 'STATIC',
+  ROLLOUT_INCLUDED: 'SPLIT',
+  ROLLOUT_EXCLUDED: 'SPLIT',
+  USER_TARGETED: 'TARGETING_MATCH',
+  USER_NOT_TARGETED: 'TARGETING_MATCH',
+  ROLE_TARGETED: 'TARGETING_MATCH',
+  ROLE_NOT_TARGETED: 'TARGETING_MATCH',
+  DISABLED: 'DISABLED',
+  EXPIRED: 'DISABLED',
+  DEPENDENCY_DISABLED: 'DISABLED',
+};
+
+/** A bad request, answered with the protocol's own error body rather than API.md's. */
+class OfrepFailure extends Error {
+  readonly status = 400;
+  constructor(
+    readonly errorCode: 'PARSE_ERROR' | 'INVALID_CONTEXT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CONTEXT_FIELDS = ['targetingKey', 'tenantId', 'eventId', 'projectId', 'scope', 'role'] as const;
+
+/**
+ * `{ context: { targetingKey, tenantId?, eventId?, projectId?, scope?, role?, …anything else } }`: the
+ * targeting key is the user id, the others select scope and role; other attributes are ignored.
+ */
+async function contextOf(req: Request): Promise<FlagContextInput> {
+  let body: unknown;
+  try {
+    body = await readJsonBody(req);
+  } catch (e) {
+    if (e instanceof ServiceError && e.code === 'INVALID_REQUEST') throw new OfrepFailure('PARSE_ERROR', e.message);
+    throw e;
+  }
+  const context = isObject(body) ? body.context : undefined;
+  if (!isObject(context)) throw new OfrepFailure('INVALID_CONTEXT', 'The body must be { "context": { … } }');
+  for (const field of CONTEXT_FIELDS) {
+    if (context[field] !== undefined && typeof context[field] !== 'string') throw new OfrepFailure('INVALID_CONTEXT', `context.${field} must be a string`);
+  }
+  const text = (field: (typeof CONTEXT_FIELDS)[number]) => (context[field] === '' ? undefined : (context[field] as string | undefined));
+  return { userId: text('targetingKey'), tenantId: text('tenantId'), eventId: text('eventId'), projectId: text('projectId'), scope: text('scope'), role: text('role') };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The evaluator for the request's context; a scope the context names badly or that does not exist is INVALID_CONTEXT. */
+async function evaluatorFor(app: App, principal: Principal, req: Request): Promise<FlagEvaluator> {
+  const input = await contextOf(req);
+  try {
+    return await flagEvaluator(app, principal, input);
+  } catch (e) {
+    if (e instanceof ServiceError && (e.code === 'INVALID_REQUEST' || e.code === 'SCOPE_NOT_FOUND')) throw new OfrepFailure('INVALID_CONTEXT', e.message);
+    throw e;
+  }
+}
+
+/**
+ * One flag's answer: `value` true/false for a flag without variants; the assigned variant's key and value
+ * for a flag with variants, and no value when such a flag is off, so the client keeps its code default.
+ */
+function evaluationBody(evaluator: FlagEvaluator, e: FlagEvaluation) {
+  if (e.reason === 'NOT_FOUND') return { key: e.key, errorCode: 'FLAG_NOT_FOUND' as const, errorDetails: `No flag "${e.key}" here` };
+  if (e.missingUserId) return { key: e.key, errorCode: 'TARGETING_KEY_MISSING' as const, errorDetails: `"${e.key}" needs context.targetingKey (the user id)` };
+  const metadata = { reason: e.reason, ...(e.scopeId && { scope: e.scopeId }) };
+  const base = { key: e.key, reason: OPENFEATURE_REASON[e.reason] };
+  if (e.variant !== undefined) return { ...base, value: e.value, variant: e.variant, metadata };
+  if (evaluator.flag(e.key)?.variants?.length) return { ...base, metadata };
+  return { ...base, value: e.enabled, metadata };
+}
+
+function failure(e: unknown, key?: string): Response {
+  if (!(e instanceof OfrepFailure)) throw e; // auth, permissions, storage: the router's answers
+  return json({ ...(key !== undefined && { key }), errorCode: e.errorCode, errorDetails: e.message }, e.status);
+}
+
+/** Strong ETag of the bulk answer: it changes whenever any evaluation in it does (flags, context, expiry). */
+const etagOf = (body: string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
+
+function matches(ifNoneMatch: string | null, tag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((t) => {
+    const v = t.trim().replace(/^W\//, '');
+    return v === '*' || v === tag;
+  });
+}
+
+const ZMetadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('`reason`: the native reason; `scope`: where the deciding row is stored');
+const ZSuccess = z.object({ key: z.string(), value: z.unknown().optional(), reason: z.string(), variant: z.string().optional(), metadata: ZMetadata });
+const ZFailure = z.object({ key: z.string(), errorCode: z.string(), errorDetails: z.string() });
+
+export const ofrepRoutes = [
+  route({
+    method: 'POST',
+    path: '/ofrep/v1/evaluate/flags/:key',
+    summary:
+      'OFREP single evaluation. Body { context: { targetingKey, tenantId?, eventId?, role? } }. 400 { key, errorCode: PARSE_ERROR | INVALID_CONTEXT | TARGETING_KEY_MISSING, errorDetails }, 404 FLAG_NOT_FOUND',
+    tags,
+    response: ZSuccess,
+    handler: async ({ app, principal, params, req }) => {
+      try {
+        const evaluator = await evaluatorFor(app, principal, req);
+        const body = evaluationBody(evaluator, evaluator.evaluate(params.key));
+        return 'errorCode' in body ? json(body, body.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400) : body;
+      } catch (e) {
+        return failure(e, params.key);
+      }
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/ofrep/v1/evaluate/flags',
+    summary: 'OFREP bulk evaluation of every flag at the context’s scope: { flags: [...] } with an ETag; If-None-Match → 304',
+    tags,
+    response: z.object({ flags: z.array(z.union([ZSuccess, ZFailure])) }),
+    handler: async ({ app, principal, req }) => {
+      try {
+        const evaluator = await evaluatorFor(app, principal, req);
+        const body = JSON.stringify({ flags: evaluator.keys().map((key) => evaluationBody(evaluator, evaluator.evaluate(key))) });
+        const tag = etagOf(body);
+        if (matches(req.headers.get('if-none-match'), tag)) return new Response(null, { status: 304, headers: { etag: tag, 'cache-control': 'no-store' } });
+        return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', etag: tag } });
+      } catch (e) {
+        return failure(e);
+      }
+    },
+  }),
+];
