@@ -183,8 +183,10 @@ export const featureFlags = pgTable(
 );
 
 /**
- * Append-only, hash-chained record of every change. A trigger (migration 0001) refuses UPDATE and DELETE.
- * hash = sha256(prev_hash || canonical JSON of the entry).
+ * Append-only, hash-chained record of every change. Triggers refuse UPDATE and DELETE (migration 0001)
+ * and chain each new row (migration 0003): under one lock the database assigns the id and sets
+ * prev_hash = the last row's hash, hash = sha256(prev_hash || "\n" || body_hash), where the app computes
+ * body_hash = sha256(canonical JSON of the entry).
  */
 export const auditLog = pgTable(
   'audit_log',
@@ -208,6 +210,7 @@ export const auditLog = pgTable(
     /** Version of the value after this change (values only). */
     version: integer('version'),
     details: jsonb('details'),
+    bodyHash: text('body_hash'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },

@@ -59,8 +59,6 @@ export interface AuditEntry {
 }
 
 const GENESIS = '0'.repeat(64);
-// One lock id for the chain: appends are serialised so every entry names its true predecessor.
-const CHAIN_LOCK = 0x5b0a7d;
 
 /** Stable JSON: keys sorted at every depth, so a row read back from jsonb hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -75,9 +73,10 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-type HashedFields = Omit<AuditRow, 'id' | 'hash'>;
+type BodyFields = Omit<AuditRow, 'id' | 'hash' | 'prevHash' | 'bodyHash'>;
 
-export function entryHash(row: HashedFields): string {
+/** sha256 of the entry's canonical JSON: what the database chains (see the audit_log_chain trigger). */
+export function bodyHash(row: BodyFields): string {
   const body = canonicalJson({
     at: row.at.toISOString(),
     actorId: row.actorId,
@@ -96,19 +95,22 @@ export function entryHash(row: HashedFields): string {
     version: row.version,
     details: row.details,
   });
-  return createHash('sha256').update(row.prevHash).update('\n').update(body).digest('hex');
+  return createHash('sha256').update(body).digest('hex');
 }
 
-/** Appends entries to the chain. Call inside the transaction of the change they record. */
+/** The chain link, as the trigger computes it. */
+export const chainHash = (prevHash: string, body: string) => createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
+
+/**
+ * Appends entries to the chain. Call inside the transaction of the change they record. The database
+ * assigns ids and links each row to its predecessor under one lock (migration 0003), in this same
+ * round trip.
+ */
 export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: AuditInput[]): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
-  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
-  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-  let prevHash = last?.hash ?? GENESIS;
   const at = ctx.at ?? new Date();
-  const rows: (HashedFields & { hash: string })[] = [];
-  for (const e of entries) {
-    const row: HashedFields = {
+  const rows = entries.map((e) => {
+    const row: BodyFields = {
       at,
       actorId: ctx.actor.id,
       actorName: ctx.actor.name,
@@ -125,12 +127,12 @@ export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: Aud
       ip: ctx.ip ?? null,
       version: e.version ?? null,
       details: e.details ?? null,
-      prevHash,
     };
-    prevHash = entryHash(row);
-    rows.push({ ...row, hash: prevHash });
-  }
-  return tx.insert(auditLog).values(rows).returning();
+    // prev_hash and hash are set by the trigger
+    return { ...row, bodyHash: bodyHash(row), prevHash: '', hash: '' };
+  });
+  const inserted = await tx.insert(auditLog).values(rows).returning();
+  return inserted.sort((a, b) => a.id - b.id);
 }
 
 export function toAuditEntry(row: AuditRow): AuditEntry {
@@ -163,7 +165,7 @@ export async function verifyAuditChain(db: Executor): Promise<{ valid: boolean; 
   for (;;) {
     const rows = await db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(asc(auditLog.id)).limit(page);
     for (const row of rows) {
-      if (row.prevHash !== prevHash || entryHash(row) !== row.hash) return { valid: false, checked, brokenAt: row.id };
+      if (row.prevHash !== prevHash || chainHash(prevHash, bodyHash(row)) !== row.hash) return { valid: false, checked, brokenAt: row.id };
       prevHash = row.hash;
       checked++;
     }

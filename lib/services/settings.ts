@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, count, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, lte, max, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/client';
 import { auditLog, settingValues, users } from '@/lib/db/schema';
 import { can, type Principal } from '@/lib/auth/policy';
@@ -260,7 +260,7 @@ export async function applyWrites(app: App, principal: Principal, ops: WriteOp[]
   const atomic = opts.atomic !== false;
   return inTransaction(app, async (tx, changed) => {
     const errors: WriteOutcome['errors'] = [];
-    const accepted: { op: WriteOp; def: TDefinition; target: Target; current?: StoredValue; value?: unknown }[] = [];
+    const accepted: { op: WriteOp; def: TDefinition; target: Target; current?: StoredValue; lastVersion: number; value?: unknown }[] = [];
 
     for (const op of ops) {
       try {
@@ -283,7 +283,7 @@ export async function applyWrites(app: App, principal: Principal, ops: WriteOp[]
     const results: WriteResult[] = [];
     const auditInputs = [];
     for (const a of accepted) {
-      const { op, def, target, current } = a;
+      const { op, def, target, current, lastVersion } = a;
       const scopeId = target.userId ? `user:${target.userId}` : target.path[0].scopeId;
       const secret = isSecretDef(def);
       if (op.kind === 'revert') {
@@ -297,11 +297,11 @@ export async function applyWrites(app: App, principal: Principal, ops: WriteOp[]
           newValue: null,
           reason: opts.reason ?? null,
           source: opts.source,
-          version: current!.version + 1,
+          version: lastVersion + 1,
         });
-        results.push({ key: def.key, scope: scopeId, kind: 'revert', created: false, def, value: null, locked: false, version: current!.version + 1 } as WriteResult);
+        results.push({ key: def.key, scope: scopeId, kind: 'revert', created: false, def, value: null, locked: false, version: lastVersion + 1 } as WriteResult);
       } else {
-        const version = (current?.version ?? 0) + 1;
+        const version = lastVersion + 1;
         const skipTo = op.skipTo ?? null;
         const stored = skipTo ? null : a.value;
         const ciphertext = secret && !skipTo ? app.secrets.encrypt(stored) : null;
@@ -352,6 +352,8 @@ async function checkWrite(app: App, tx: Executor, def: TDefinition, op: WriteOp,
   const others = target.userId ? pathIds(target.path) : pathIds(target.path).slice(1);
   const stored = await loadStoredForWrite(app, tx, def.key, scopeId, others);
   const current = stored.get(scopeId);
+  // versions go on after a revert removed the row, so a version names one state of (key, scope) forever
+  const lastVersion = current?.version ?? (await lastAuditedVersion(tx, def.key, scopeId));
   if (op.ifMatch !== undefined && op.ifMatch !== (current?.version ?? 0)) {
     fail('VERSION_CONFLICT', `"${def.key}" at "${scopeId}" is at version ${current?.version ?? 0}, not ${op.ifMatch}`, 'version', { currentVersion: current?.version ?? 0 });
   }
@@ -361,19 +363,27 @@ async function checkWrite(app: App, tx: Executor, def: TDefinition, op: WriteOp,
   if (lock) fail('SETTING_LOCKED', `"${def.key}" is locked at scope "${lock.scopeId}"`, 'scope', { lockedBy: lock.scopeId });
   if (op.kind === 'revert') {
     if (!current) fail('NOT_FOUND', `Nothing is stored for "${def.key}" at "${scopeId}"`, 'scope');
-    return { current };
+    return { current, lastVersion };
   }
   if (op.skipTo) {
     if (def.overrideBehavior !== 'allowSkipLevel') fail('INVALID_REQUEST', `"${def.key}" does not allow skipping levels`, 'skipTo');
     if (!target.path.slice(1).some((p) => p.level === op.skipTo)) fail('INVALID_REQUEST', `"${op.skipTo}" is not a level above "${scopeId}"`, 'skipTo');
-    return { current, value: null };
+    return { current, lastVersion, value: null };
   }
   const v = validateValue(def, op.value);
   if (!v.ok) {
     const first = v.issues[0];
     fail('INVALID_SETTING_VALUE', `${def.key}: ${first.message}`, first.path ? `${def.key}${first.path.startsWith('[') ? '' : '.'}${first.path}` : def.key, { issues: v.issues, validationRule: first.rule });
   }
-  return { current, value: (v as { value: unknown }).value };
+  return { current, lastVersion, value: (v as { value: unknown }).value };
+}
+
+async function lastAuditedVersion(tx: Executor, key: string, scopeId: string): Promise<number> {
+  const [row] = await tx
+    .select({ version: max(auditLog.version) })
+    .from(auditLog)
+    .where(and(eq(auditLog.key, key), eq(auditLog.scopeId, scopeId)));
+  return row?.version ?? 0;
 }
 
 /** Cross-field rules, checked at each written scope with the batch's new values in place. */

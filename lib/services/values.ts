@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { rowsOf, type Executor } from '@/lib/db/client';
+import type { Executor } from '@/lib/db/client';
 import { settingValues } from '@/lib/db/schema';
 import type { StoredValue } from '@/lib/engine/types';
 import type { TDefinition } from '@/lib/schemas/definition';
@@ -19,24 +19,13 @@ export async function loadStored(app: App, db: Executor, key: string, scopeIds: 
 }
 
 /**
- * Like loadStored, in one round trip, but row-locks the value being written (`target`) so concurrent
- * writers of the same key and scope queue behind each other; the other scopes are only read.
+ * Like loadStored, after taking a transaction lock on (key, target scope): concurrent writers of the same
+ * value queue here, and each then reads what the previous one committed — also when the row does not
+ * exist yet, where a row lock would lock nothing.
  */
 export async function loadStoredForWrite(app: App, db: Executor, key: string, target: string, others: string[]): Promise<Map<string, StoredValue>> {
-  const rows = rowsOf<{ scope_id: string; value: unknown; ciphertext: string | null; locked: boolean; version: number; skip_to: string | null }>(
-    await db.execute(sql`
-      with target as (select * from setting_values where key = ${key} and scope_id = ${target} for update)
-      select scope_id, value, ciphertext, locked, version, skip_to from target
-      union all
-      select scope_id, value, ciphertext, locked, version, skip_to from setting_values
-      where key = ${key} and scope_id in (${sql.join(others.length ? others.map((o) => sql`${o}`) : [sql`null`], sql`, `)})`),
-  );
-  return new Map(
-    rows.map((r) => [
-      r.scope_id,
-      { value: r.ciphertext ? app.secrets.decrypt(r.ciphertext) : r.value, locked: r.locked, version: r.version, skipTo: r.skip_to },
-    ]),
-  );
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${key} ${target}`}, 0))`);
+  return loadStored(app, db, key, [target, ...others]);
 }
 
 /** Stored values of many keys at the given scopes: key → scope → value. One query. */

@@ -95,13 +95,17 @@ describe('settings API', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ reverted: true, newResolvedValue: 12, resolvedFrom: 'tenant' });
     await refused(() => s.api('DELETE', '/api/v1/settings/catering.bufferPercentage?scope=event_summit38', { token }), 404, 'NOT_FOUND');
+    // a value set again after a revert continues the version sequence, so versions name one state each
+    const again = await put('catering.bufferPercentage', { value: 16, scope: 'event_summit38' }, { 'if-match': '"0"' });
+    expect(again.body.version).toBe(3);
+    expect((await s.api('DELETE', '/api/v1/settings/catering.bufferPercentage?scope=event_summit38', { token })).body.version).toBe(4);
   });
 
   it('keeps history, audit entries and a valid chain', async () => {
     const h = await s.api('GET', '/api/v1/settings/catering.bufferPercentage/history?scope=event_summit38', { token });
     expect(h.status).toBe(200);
-    expect(h.body.history.map((e: { action: string }) => e.action)).toEqual(['setting.revert', 'setting.set']);
-    expect(h.body.history[1]).toMatchObject({ oldValue: null, newValue: 15, actorName: ADMIN.name, actorRole: 'platform_admin', source: 'api' });
+    expect(h.body.history.map((e: { action: string }) => e.action)).toEqual(['setting.revert', 'setting.set', 'setting.revert', 'setting.set']);
+    expect(h.body.history[3]).toMatchObject({ oldValue: null, newValue: 15, actorName: ADMIN.name, actorRole: 'platform_admin', source: 'api' });
     const v = await s.api('GET', '/api/v1/audit/verify', { token });
     expect(v.body).toMatchObject({ valid: true });
     expect(v.body.checked).toBeGreaterThan(5);
@@ -130,6 +134,22 @@ describe('settings API', () => {
     const ok = await put('catering.bufferPercentage', { value: 21, scope: 'tenant_ecowas' }, { 'if-match': '"1"' });
     expect(ok.status).toBe(200);
     expect(ok.body.version).toBe(2);
+  });
+
+  it('loses no update and keeps the audit chain whole under concurrent writers', async () => {
+    expect((await s.api('POST', '/api/v1/scopes', { token, body: { id: 'event_busy', level: 'event', parentId: 'tenant_au', name: 'Busy' } })).status).toBe(201);
+    const writes = Array.from({ length: 12 }, (_, i) => put('catering.bufferPercentage', { value: 40 + i, scope: 'event_busy' }));
+    const others = Array.from({ length: 8 }, (_, i) => put('transport.pickupBufferMinutes', { value: 10 + i, scope: i % 2 ? 'tenant_au' : 'tenant_ecowas' }));
+    const results = await Promise.all([...writes, ...others]);
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    // every write to the same row got its own version: 1..12, none lost
+    expect(results.slice(0, 12).map((r) => r.body.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const h = await s.api('GET', '/api/v1/settings/catering.bufferPercentage/history?scope=event_busy&limit=100', { token });
+    // each entry names the value the one before it wrote
+    const sets = h.body.history.filter((e: { action: string }) => e.action === 'setting.set').reverse();
+    expect(sets).toHaveLength(12);
+    sets.slice(1).forEach((e: { oldValue: unknown }, i: number) => expect(e.oldValue).toBe(sets[i].newValue));
+    expect((await s.api('GET', '/api/v1/audit/verify', { token })).body.valid).toBe(true);
   });
 
   it('resolves as of a past moment and rolls back to a version', async () => {
