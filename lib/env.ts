@@ -12,6 +12,30 @@ export interface Env {
   /** 32-byte AES key as 64 hex chars or base64; required with DATABASE_URL, generated in dataDir otherwise. */
   encryptionKey: string | undefined;
   production: boolean;
+  /** NEXTAUTH_SECRET signs browser sessions; unset → derived from the encryption key (HKDF). */
+  sessionSecret: string | undefined;
+  /** NEXTAUTH_URL, the public URL: required for OIDC redirects; https → Secure cookies. Password sign-in works without it. */
+  publicUrl: string | undefined;
+  /** Optional OpenID Connect provider: all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none. */
+  oidc: OidcEnv | undefined;
+}
+
+export interface OidcEnv {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Shown on the sign-in button. */
+  name: string;
+}
+
+function readOidc(source: NodeJS.ProcessEnv): OidcEnv | undefined {
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret, OIDC_NAME: name } = source;
+  if (!issuer && !clientId && !clientSecret) return undefined;
+  if (!issuer || !clientId || !clientSecret) throw new Error('OIDC needs all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
+  if (!URL.canParse(issuer)) throw new Error(`OIDC_ISSUER must be a URL, got ${issuer}`);
+  // the IdP redirects back to NEXTAUTH_URL/api/auth/callback/oidc; without it next-auth would guess localhost:3000
+  if (!source.NEXTAUTH_URL) throw new Error('OIDC needs NEXTAUTH_URL, the public URL registered with the identity provider');
+  return { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret, name: name || 'single sign-on' };
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -23,5 +47,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     port,
     encryptionKey: source.ENCRYPTION_KEY || undefined,
     production: source.NODE_ENV === 'production',
+    sessionSecret: source.NEXTAUTH_SECRET || undefined,
+    publicUrl: source.NEXTAUTH_URL || undefined,
+    oidc: readOidc(source),
   };
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -13,6 +13,8 @@ export interface SecretBox {
   fingerprint: string;
   encrypt(value: unknown): string;
   decrypt(ciphertext: string): unknown;
+  /** A 32-byte key for another purpose (e.g. signing sessions), derived from this one with HKDF-SHA256. */
+  derive(purpose: string): Buffer;
 }
 
 export function parseEncryptionKey(raw: string): Buffer {
@@ -40,6 +42,9 @@ export function createSecretBox(key: Buffer, keyVersion = 1): SecretBox {
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       const plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
       return JSON.parse(plain);
+    },
+    derive(purpose) {
+      return Buffer.from(hkdfSync('sha256', key, '', `switchboard ${purpose}`, 32));
     },
   };
 }
