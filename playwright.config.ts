@@ -25,6 +25,11 @@ export default defineConfig({
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
+  // first-run.spec.ts sets the fresh instance up through the form, so it runs before everything else
+  projects: [
+    { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
+    { name: 'app', testIgnore: /first-run\.spec\.ts/, dependencies: ['first-run'] },
+  ],
   webServer: {
     // the production entry `npm start` runs (server.ts), over the build CI made just before
     command: 'node --import tsx server.ts',

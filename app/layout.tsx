@@ -1,4 +1,7 @@
 import type { Metadata } from 'next';
+import { currentTheme } from '@/lib/auth/current';
+import { THEME_SCRIPT } from '@/lib/theme';
+import { Providers } from '@/components/shell/providers';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -6,10 +9,19 @@ export const metadata: Metadata = {
   description: 'Self-hosted control plane for application settings, feature flags and user preferences',
 };
 
-export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  // rendered on the server with the user's theme, so the first paint is already right
+  const { theme, saveAs } = await currentTheme();
   return (
-    <html lang="en">
-      <body className="min-h-dvh">{children}</body>
+    <html lang="en" data-theme={theme} className={theme === 'dark' ? 'dark' : undefined} suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
+      <body className="min-h-dvh">
+        <Providers theme={theme} themeSaveAs={saveAs}>
+          {children}
+        </Providers>
+      </body>
     </html>
   );
 }

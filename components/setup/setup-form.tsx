@@ -1,8 +1,13 @@
 'use client';
 
-import Link from 'next/link';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { signIn } from 'next-auth/react';
+import { useEffect, useRef, useState } from 'react';
+import { reloadAt } from '@/lib/client/navigate';
 import { ZBootstrapBody } from '@/lib/schemas/api';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
+import { Input, Select } from '@/components/ui/input';
 
 export interface CatalogOption {
   name: string;
@@ -16,15 +21,15 @@ type Errors = Partial<Record<Field | 'form', string>>;
 /** Body paths (from zod or the server's `error.field`) → the input that shows the message. */
 const FIELD_OF: Record<string, Field> = { 'admin.email': 'email', 'admin.name': 'name', 'admin.password': 'password', catalog: 'catalog' };
 
-const inputClass =
-  'block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs outline-none focus-visible:border-indigo-500 focus-visible:ring-2 focus-visible:ring-indigo-500/40 aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900';
-
-/** First-run setup: the first platform admin, an optional example catalog, then the one-time API token. */
+/**
+ * First-run setup: the first platform admin, an optional example catalog, then the one-time API token
+ * and a Continue that signs the admin in with the password just chosen.
+ */
 export function SetupForm({ catalogs }: { catalogs: CatalogOption[] }) {
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
   const [catalog, setCatalog] = useState('');
-  const [done, setDone] = useState<{ email: string; apiToken: string } | null>(null);
+  const [done, setDone] = useState<{ email: string; password: string; apiToken: string } | null>(null);
 
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -49,7 +54,7 @@ export function SetupForm({ catalogs }: { catalogs: CatalogOption[] }) {
         body: JSON.stringify(parsed.data),
       });
       const body = await res.json().catch(() => null);
-      if (res.ok) return setDone({ email: body.user.email, apiToken: body.apiToken });
+      if (res.ok) return setDone({ email: body.user.email, password: parsed.data.admin.password, apiToken: body.apiToken });
       const err = body?.error as { code?: string; message?: string; field?: string } | undefined;
       const message =
         err?.code === 'ALREADY_SETUP'
@@ -85,80 +90,40 @@ export function SetupForm({ catalogs }: { catalogs: CatalogOption[] }) {
     >
       <fieldset className="space-y-4">
         <legend className="mb-3 text-sm font-semibold">First platform admin</legend>
-        <Labeled id="email" label="Email" error={errors.email}>
-          <input id="email" name="email" type="email" autoComplete="email" required {...aria('email', errors.email)} className={inputClass} />
-        </Labeled>
-        <Labeled id="name" label="Name" error={errors.name}>
-          <input id="name" name="name" autoComplete="name" required {...aria('name', errors.name)} className={inputClass} />
-        </Labeled>
-        <Labeled id="password" label="Password" hint="At least 12 characters." error={errors.password}>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={12}
-            {...aria('password', errors.password, true)}
-            className={inputClass}
-          />
-        </Labeled>
+        <Field id="email" label="Email" error={errors.email}>
+          {(p) => <Input {...p} name="email" type="email" autoComplete="email" required />}
+        </Field>
+        <Field id="name" label="Name" error={errors.name}>
+          {(p) => <Input {...p} name="name" autoComplete="name" required />}
+        </Field>
+        <Field id="password" label="Password" hint="At least 12 characters." error={errors.password}>
+          {(p) => <Input {...p} name="password" type="password" autoComplete="new-password" required minLength={12} />}
+        </Field>
       </fieldset>
-      <Labeled id="catalog" label="Example catalog (optional)" hint={selected?.description ?? 'Start with an empty registry, or load example settings.'} error={errors.catalog}>
-        <select id="catalog" name="catalog" value={catalog} onChange={(e) => setCatalog(e.target.value)} {...aria('catalog', errors.catalog, true)} className={inputClass}>
-          <option value="">None: start empty</option>
-          {catalogs.map((c) => (
-            <option key={c.name} value={c.name}>
-              {c.title} ({c.name})
-            </option>
-          ))}
-        </select>
-      </Labeled>
-      {errors.form && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
-          {errors.form}
-        </p>
-      )}
-      <button
-        type="submit"
-        disabled={pending}
-        className="w-full rounded-md bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60 sm:w-auto"
-      >
+      <Field id="catalog" label="Example catalog (optional)" hint={selected?.description ?? 'Start with an empty registry, or load example settings.'} error={errors.catalog}>
+        {(p) => (
+          <Select {...p} name="catalog" value={catalog} onChange={(e) => setCatalog(e.target.value)}>
+            <option value="">None: start empty</option>
+            {catalogs.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.title} ({c.name})
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      {errors.form && <Alert tone="danger">{errors.form}</Alert>}
+      <Button type="submit" variant="primary" pending={pending} className="w-full sm:w-auto">
         {pending ? 'Setting up…' : 'Set up Switchboard'}
-      </button>
+      </Button>
     </form>
   );
 }
 
-/** ids that tie an input to its hint and error message for screen readers */
-function aria(id: string, error: string | undefined, hasHint = false) {
-  const describedBy = [hasHint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
-  return { 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy || undefined };
-}
-
-function Labeled({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
-  return (
-    <div className="space-y-1.5">
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      {children}
-      {hint && (
-        <p id={`${id}-hint`} className="text-xs text-zinc-600 dark:text-zinc-400">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="text-sm text-red-700 dark:text-red-400">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-function TokenPanel({ email, apiToken }: { email: string; apiToken: string }) {
+function TokenPanel({ email, password, apiToken }: { email: string; password: string; apiToken: string }) {
   const [copied, setCopied] = useState(false);
+  const [signingIn, setSigningIn] = useState(false);
+  const [error, setError] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
   const origin = window.location.origin;
   // the form (and the focused button) just disappeared: move focus here so screen readers announce it
@@ -176,35 +141,39 @@ function TokenPanel({ email, apiToken }: { email: string; apiToken: string }) {
     setCopied(true);
   }
 
+  async function continueSignedIn() {
+    setSigningIn(true);
+    const res = await signIn('credentials', { redirect: false, email, password }).catch(() => undefined);
+    if (res?.ok && !res.error) return reloadAt('/');
+    setSigningIn(false);
+    setError('Could not sign you in automatically. Sign in with the email and password you just chose.');
+  }
+
   return (
     <div className="space-y-5">
       <div>
-        <h2 ref={heading} tabIndex={-1} className="text-lg font-semibold outline-none">Switchboard is set up</h2>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          {email} is the platform admin. This API token acts as them.
-        </p>
+        <h2 ref={heading} tabIndex={-1} className="text-lg font-semibold outline-none">
+          Switchboard is set up
+        </h2>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{email} is the platform admin. This API token acts as them.</p>
       </div>
-      <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+      <Alert tone="warning">
         <strong>Copy the token now.</strong> It is shown only once and cannot be recovered; Switchboard stores only its hash.
-      </p>
+      </Alert>
       <div className="space-y-1.5">
         <label htmlFor="api-token" className="block text-sm font-medium">
           API token
         </label>
         <div className="flex gap-2">
-          <input id="api-token" readOnly value={apiToken} onFocus={(e) => e.currentTarget.select()} className={`${inputClass} font-mono`} />
-          <button
-            type="button"
-            onClick={copy}
-            className="shrink-0 rounded-md border border-zinc-300 px-3 text-sm font-medium hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:border-zinc-700 dark:hover:bg-zinc-800"
-          >
+          <Input id="api-token" readOnly value={apiToken} onFocus={(e) => e.currentTarget.select()} className="font-mono" />
+          <Button onClick={copy} aria-live="polite">
             {copied ? 'Copied' : 'Copy'}
-          </button>
+          </Button>
         </div>
       </div>
       <div className="space-y-1.5">
         <p className="text-sm font-medium">Try it</p>
-        <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100 dark:bg-zinc-900">
+        <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
           {[
             `export SWITCHBOARD_TOKEN='${apiToken}'`,
             `curl -H "Authorization: Bearer $SWITCHBOARD_TOKEN" ${origin}/api/v1/settings`,
@@ -212,14 +181,17 @@ function TokenPanel({ email, apiToken }: { email: string; apiToken: string }) {
           ].join('\n')}
         </pre>
       </div>
-      <div className="flex flex-wrap gap-3 text-sm">
-        <Link href="/docs" className="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-400">
-          Read the API docs
-        </Link>
-        <button type="button" onClick={() => window.location.reload()} className="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-400">
-          I have saved the token: continue
-        </button>
-      </div>
+      {error && (
+        <Alert tone="danger">
+          {error}{' '}
+          <a href="/signin" className="font-medium underline">
+            Sign in
+          </a>
+        </Alert>
+      )}
+      <Button variant="primary" pending={signingIn} onClick={continueSignedIn}>
+        I have saved the token: continue
+      </Button>
     </div>
   );
 }

@@ -1,0 +1,136 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { headers } from 'next/headers';
+import { requirePage } from '@/lib/auth/current';
+import { mayVisit } from '@/lib/auth/nav';
+import { getApp } from '@/lib/services/app';
+import { listAudit } from '@/lib/services/audit-log';
+import { stats } from '@/lib/services/settings';
+import { Badge } from '@/components/ui/badge';
+import { buttonClass } from '@/components/ui/button';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { DateTime } from '@/components/ui/date-time';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
+
+export const metadata: Metadata = { title: 'Dashboard' };
+
+export default async function DashboardPage() {
+  const principal = await requirePage('/');
+  const app = await getApp();
+  const showAudit = mayVisit(principal, '/audit');
+  const [counts, audit] = await Promise.all([
+    stats(app, principal),
+    // sign-ins are audited too, but they are not changes: look a little further back and leave them out
+    showAudit ? listAudit(app, principal, { limit: 50, offset: 0 }) : null,
+  ]);
+  const recent = audit?.entries.filter((e) => !e.action.startsWith('auth.')).slice(0, 10);
+  const h = await headers();
+  const origin = `${h.get('x-forwarded-proto') ?? 'http'}://${h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000'}`;
+
+  const tiles = [
+    { label: 'Settings defined', value: counts.total, href: '/settings' },
+    { label: 'Overrides', value: counts.overrides, href: '/settings' },
+    { label: 'Changes in 24 h', value: counts.recentChanges24h, href: '/audit' },
+    { label: 'Need a restart', value: counts.requiresRestart, href: '/settings' },
+    { label: 'Feature flags', value: counts.flags, href: '/flags' },
+  ];
+
+  return (
+    <>
+      <PageHeader title="Dashboard" description={`Signed in as ${principal.name}. Settings, feature flags and preferences at a glance.`} />
+
+      <section aria-label="Counts" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+        {tiles.map((t) => {
+          const body = (
+            <>
+              <span className="block text-2xl font-semibold tabular-nums">{t.value.toLocaleString('en')}</span>
+              <span className="mt-1 block text-xs text-zinc-600 dark:text-zinc-400">{t.label}</span>
+            </>
+          );
+          const tile = 'block rounded-lg border border-zinc-200 bg-white p-4 shadow-xs dark:border-zinc-800 dark:bg-zinc-900';
+          return mayVisit(principal, t.href) ? (
+            <Link key={t.label} href={t.href} className={`${tile} hover:border-indigo-300 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:border-indigo-800`}>
+              {body}
+            </Link>
+          ) : (
+            <div key={t.label} className={tile}>
+              {body}
+            </div>
+          );
+        })}
+      </section>
+
+      {recent && (
+        <Card aria-labelledby="recent-title" className="mt-6">
+          <CardHeader
+            id="recent-title"
+            title="Recent changes"
+            description="The latest entries of the audit log you may read."
+            actions={
+              <Link href="/audit" className={buttonClass({ size: 'sm' })}>
+                Audit log
+              </Link>
+            }
+          />
+          {recent.length === 0 ? (
+            <EmptyState title="No changes yet" description="Changes to settings, users, tokens and the registry show up here as they happen." />
+          ) : (
+            <Table caption="Recent changes">
+              <THead>
+                <Tr>
+                  <Th>When</Th>
+                  <Th>Change</Th>
+                  <Th>Key</Th>
+                  <Th>Scope</Th>
+                  <Th>By</Th>
+                </Tr>
+              </THead>
+              <TBody>
+                {recent.map((e) => (
+                  <Tr key={e.id}>
+                    <Td className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">
+                      <DateTime value={e.at} />
+                    </Td>
+                    <Td>
+                      <Badge tone={e.action.endsWith('.delete') || e.action.endsWith('.revoke') ? 'warning' : 'neutral'}>{e.action}</Badge>
+                    </Td>
+                    <Td className="font-mono text-xs break-all">{e.key ?? '—'}</Td>
+                    <Td className="whitespace-nowrap">{e.scopeId ?? '—'}</Td>
+                    <Td className="whitespace-nowrap">
+                      {e.actorName ?? 'system'} <span className="text-xs text-zinc-500">({e.source})</span>
+                    </Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </Card>
+      )}
+
+      <Card aria-labelledby="api-title" className="mt-6">
+        <CardHeader id="api-title" title="Use the API" description="Services read resolved values over REST with an API token." />
+        <CardBody className="space-y-3 text-sm">
+          <p>
+            Base URL <code className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs break-all dark:bg-zinc-800">{origin}/api/v1</code>
+          </p>
+          <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
+            {`curl -H "Authorization: Bearer $SWITCHBOARD_TOKEN" "${origin}/api/v1/settings/<key>/resolve?scope=global"`}
+          </pre>
+          <div className="flex flex-wrap gap-2">
+            <Link href="/tokens" className={buttonClass({ size: 'sm' })}>
+              API tokens
+            </Link>
+            <Link href="/docs" className={buttonClass({ size: 'sm' })}>
+              API docs
+            </Link>
+            <a href="/api/v1/openapi.json" className={buttonClass({ size: 'sm', variant: 'ghost' })}>
+              openapi.json
+            </a>
+          </div>
+        </CardBody>
+      </Card>
+    </>
+  );
+}

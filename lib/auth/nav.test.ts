@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { mayVisit, navFor } from './nav';
+import type { Principal, RoleBinding } from './policy';
+
+const who = (...roles: RoleBinding[]): Principal => ({ userId: 'usr_1', email: 'a@example.com', name: 'A', roles, via: 'session' });
+const labels = (p: Principal) => navFor(p).map((i) => i.label);
+
+describe('navFor', () => {
+  it('shows platform admins everything', () => {
+    expect(labels(who({ role: 'platform_admin', scopeId: 'global' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Audit', 'Users', 'Tokens', 'API docs']);
+  });
+
+  it('fits each role to what the policy lets it do', () => {
+    expect(labels(who({ role: 'tenant_admin', scopeId: 'tenant-a' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Audit', 'Users', 'Tokens', 'API docs']);
+    expect(labels(who({ role: 'event_manager', scopeId: 'event-a1' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Audit', 'Tokens', 'API docs']);
+    expect(labels(who({ role: 'member', scopeId: 'tenant-a' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Tokens', 'API docs']);
+    expect(labels(who())).toEqual(['Dashboard', 'Preferences', 'Tokens', 'API docs']);
+  });
+});
+
+describe('mayVisit', () => {
+  it('covers pages below a nav entry and leaves unknown paths to their pages', () => {
+    const member = who({ role: 'member', scopeId: 'tenant-a' });
+    expect(mayVisit(member, '/users')).toBe(false);
+    expect(mayVisit(member, '/users/usr_2')).toBe(false);
+    expect(mayVisit(member, '/settings/auth')).toBe(true);
+    expect(mayVisit(member, '/usersettings')).toBe(true);
+    expect(mayVisit(who(), '/')).toBe(true);
+  });
+});

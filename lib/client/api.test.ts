@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CSRF_HEADER } from '@/lib/auth/headers';
+import { api, ApiError } from './api';
+
+const respond = (status: number, body: unknown) => vi.fn(async () => new Response(body === undefined ? null : JSON.stringify(body), { status }));
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('api (the web app fetch wrapper)', () => {
+  it('sends JSON with the CSRF header to /api/v1, leaving out undefined params', async () => {
+    const fetch = respond(200, { ok: 1 });
+    vi.stubGlobal('fetch', fetch);
+    expect(await api.put('/users/me/preferences/ui.theme', { value: 'dark' }, { params: { scope: 'global', at: undefined } })).toEqual({ ok: 1 });
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/v1/users/me/preferences/ui.theme?scope=global');
+    expect(init).toMatchObject({ method: 'PUT', body: '{"value":"dark"}', credentials: 'same-origin' });
+    expect(init.headers).toMatchObject({ [CSRF_HEADER]: '1', 'content-type': 'application/json' });
+  });
+
+  it('throws the API error as an ApiError with code, field and status', async () => {
+    vi.stubGlobal('fetch', respond(400, { error: { code: 'INVALID_SETTING_VALUE', message: 'must be at most 100', field: 'auth.maxLoginAttempts' } }));
+    const err = await api.put('/settings/auth.maxLoginAttempts', { value: 1000 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 400, code: 'INVALID_SETTING_VALUE', field: 'auth.maxLoginAttempts', message: 'must be at most 100' });
+  });
+
+  it('reports an unreachable server as NETWORK, and empty answers as null', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('fetch failed'))));
+    await expect(api.get('/stats')).rejects.toMatchObject({ code: 'NETWORK', status: 0 });
+    vi.stubGlobal('fetch', respond(204, undefined));
+    expect(await api.delete('/tokens/tok_1')).toBeNull();
+  });
+});
