@@ -119,6 +119,6 @@ test('people see only the sections their roles allow', async ({ page, browser })
   const nav = other.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Preferences', 'Tokens', 'API docs']);
   // no audit log to read: no recent changes card either
-  await expect(other.getByRole('table', { name: 'Recent changes' })).toHaveCount(0);
+  await expect(other.getByRole('list', { name: 'Recent changes' })).toHaveCount(0);
   await screenshots(other, 'dashboard-member');
 });

@@ -61,7 +61,7 @@ test('the dashboard shows counts, recent changes and where the API is', async ({
   await signIn(page);
   const counts = page.getByRole('region', { name: 'Counts' });
   await expect(counts.getByText('Settings defined')).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Recent changes' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Recent changes' }).getByRole('listitem').first()).toBeVisible();
   await expect(page.getByText('/api/v1', { exact: false }).first()).toBeVisible();
   for (const name of ['Dashboard', 'Settings', 'Preferences', 'Flags', 'Audit', 'Users', 'Tokens', 'API docs']) {
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true })).toBeVisible();

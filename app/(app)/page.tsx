@@ -4,6 +4,7 @@ import { headers } from 'next/headers';
 import { requirePage } from '@/lib/auth/current';
 import { mayVisit } from '@/lib/auth/nav';
 import { getApp } from '@/lib/services/app';
+import type { AuditEntry } from '@/lib/services/audit';
 import { listAudit } from '@/lib/services/audit-log';
 import { stats } from '@/lib/services/settings';
 import { Badge } from '@/components/ui/badge';
@@ -12,9 +13,16 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { DateTime } from '@/components/ui/date-time';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Dashboard' };
+
+/** What an entry is about: the setting key, else the user or token it names. */
+function subject(e: AuditEntry): string {
+  const details = (e.details ?? {}) as Record<string, unknown>;
+  const created = (e.newValue ?? {}) as Record<string, unknown>;
+  const named = [details.email, created.email, details.name, details.tokenId].find((v) => typeof v === 'string');
+  return e.key ?? (named as string | undefined) ?? '';
+}
 
 export default async function DashboardPage() {
   const principal = await requirePage('/');
@@ -77,34 +85,17 @@ export default async function DashboardPage() {
           {recent.length === 0 ? (
             <EmptyState title="No changes yet" description="Changes to settings, users, tokens and the registry show up here as they happen." />
           ) : (
-            <Table caption="Recent changes">
-              <THead>
-                <Tr>
-                  <Th>When</Th>
-                  <Th>Change</Th>
-                  <Th>Key</Th>
-                  <Th>Scope</Th>
-                  <Th>By</Th>
-                </Tr>
-              </THead>
-              <TBody>
-                {recent.map((e) => (
-                  <Tr key={e.id}>
-                    <Td className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">
-                      <DateTime value={e.at} />
-                    </Td>
-                    <Td>
-                      <Badge tone={e.action.endsWith('.delete') || e.action.endsWith('.revoke') ? 'warning' : 'neutral'}>{e.action}</Badge>
-                    </Td>
-                    <Td className="font-mono text-xs break-all">{e.key ?? '—'}</Td>
-                    <Td className="whitespace-nowrap">{e.scopeId ?? '—'}</Td>
-                    <Td className="whitespace-nowrap">
-                      {e.actorName ?? 'system'} <span className="text-xs text-zinc-500">({e.source})</span>
-                    </Td>
-                  </Tr>
-                ))}
-              </TBody>
-            </Table>
+            <ul aria-label="Recent changes" className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {recent.map((e) => (
+                <li key={e.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2.5 text-sm">
+                  <Badge tone={e.action.endsWith('.delete') || e.action.endsWith('.revoke') ? 'warning' : 'neutral'}>{e.action}</Badge>
+                  <span className="min-w-0 font-mono text-xs break-all">{subject(e)}</span>
+                  <span className="w-full text-xs text-zinc-600 sm:ml-auto sm:w-auto dark:text-zinc-400">
+                    <DateTime value={e.at} /> · {e.scopeId ?? 'no scope'} · {e.actorName ?? 'system'} ({e.source})
+                  </span>
+                </li>
+              ))}
+            </ul>
           )}
         </Card>
       )}
@@ -115,7 +106,7 @@ export default async function DashboardPage() {
           <p>
             Base URL <code className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs break-all dark:bg-zinc-800">{origin}/api/v1</code>
           </p>
-          <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
+          <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100 dark:bg-zinc-950 dark:ring-1 dark:ring-zinc-800">
             {`curl -H "Authorization: Bearer $SWITCHBOARD_TOKEN" "${origin}/api/v1/settings/<key>/resolve?scope=global"`}
           </pre>
           <div className="flex flex-wrap gap-2">

@@ -173,7 +173,7 @@ function TokenPanel({ email, password, apiToken }: { email: string; password: st
       </div>
       <div className="space-y-1.5">
         <p className="text-sm font-medium">Try it</p>
-        <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
+        <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100 dark:bg-zinc-950 dark:ring-1 dark:ring-zinc-800">
           {[
             `export SWITCHBOARD_TOKEN='${apiToken}'`,
             `curl -H "Authorization: Bearer $SWITCHBOARD_TOKEN" ${origin}/api/v1/settings`,
