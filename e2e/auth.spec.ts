@@ -9,7 +9,12 @@ const html = (page: Page) => page.locator('html');
 // the page's own alert, not Next's (empty) route announcer
 const formAlert = (page: Page) => page.getByRole('main').getByRole('alert');
 
-test('protected pages send you to sign in and back to where you were going', async ({ page }) => {
+test('protected pages send you to sign in and back to where you were going', async ({ page, baseURL }) => {
+  // a cookie that is no session (forged, or idle too long) gets past the proxy; the page itself refuses it
+  await page.context().addCookies([{ name: 'next-auth.session-token', value: 'not-a-session', url: baseURL }]);
+  await page.goto('/docs?tag=settings');
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fdocs%3Ftag%3Dsettings$/);
+  await page.context().clearCookies();
   await page.goto('/docs');
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fdocs$/);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();

@@ -9,13 +9,13 @@ export interface NavItem {
   label: string;
 }
 
-type Rule = 'everyone' | 'admins' | Action;
+type Rule = 'everyone' | Action;
 
 const PAGES: (NavItem & { rule: Rule })[] = [
   { href: '/', label: 'Dashboard', rule: 'everyone' },
   { href: '/settings', label: 'Settings', rule: 'settings.read' },
   { href: '/preferences', label: 'Preferences', rule: 'everyone' },
-  { href: '/flags', label: 'Flags', rule: 'admins' },
+  { href: '/flags', label: 'Flags', rule: 'flags.read' },
   { href: '/audit', label: 'Audit', rule: 'audit.read' },
   { href: '/users', label: 'Users', rule: 'users.read' },
   { href: '/tokens', label: 'Tokens', rule: 'everyone' },
@@ -26,9 +26,7 @@ const PAGES: (NavItem & { rule: Rule })[] = [
 const canSomewhere = (p: Principal, action: Action) => p.roles.some((r) => can(p, action, { scopePath: [r.scopeId] }));
 
 function allowed(p: Principal, rule: Rule): boolean {
-  if (rule === 'everyone') return true;
-  if (rule === 'admins') return p.roles.some((r) => r.role === 'platform_admin' || r.role === 'tenant_admin');
-  return canSomewhere(p, rule);
+  return rule === 'everyone' || canSomewhere(p, rule);
 }
 
 /** The nav links this principal may use, in display order. */
