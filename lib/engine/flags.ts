@@ -100,12 +100,15 @@ function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRu
   }
 
   const { userId, role } = ctx;
-  const buckets = userId === undefined ? undefined : flagBuckets(key, userId);
+  // hashed only for the rules that need it: evaluation is a hot path
+  let digest: { rollout: number; variant: number } | undefined;
+  const buckets = () => (userId === undefined ? undefined : (digest ??= flagBuckets(key, userId)));
   let result: FlagEvaluation;
   switch (rule.flagType) {
     case 'percentage': {
-      const hit = !!buckets && buckets.rollout < (rule.rolloutPercentage ?? 0);
-      result = answer(hit, hit ? 'ROLLOUT_INCLUDED' : 'ROLLOUT_EXCLUDED', !buckets);
+      const b = buckets();
+      const hit = !!b && b.rollout < (rule.rolloutPercentage ?? 0);
+      result = answer(hit, hit ? 'ROLLOUT_INCLUDED' : 'ROLLOUT_EXCLUDED', !b);
       break;
     }
     case 'user_targeted': {
@@ -123,8 +126,9 @@ function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRu
       result = answer(true, 'ENABLED');
   }
   if (!result.enabled || !rule.variants?.length) return result;
-  if (!buckets) return { ...result, missingUserId: true };
-  const variant = pickVariant(rule.variants, buckets.variant);
+  const b = buckets();
+  if (!b) return { ...result, missingUserId: true };
+  const variant = pickVariant(rule.variants, b.variant);
   return { ...result, variant: variant.key, value: variant.value };
 }
 

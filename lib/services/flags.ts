@@ -30,8 +30,8 @@ const FLUSH_EVALUATED_MS = 60_000;
 interface FlagState {
   table: FlagTable | null;
   generation: number;
-  /** `key \0 scopeId` of rows that decided an evaluation since the last flush of last_evaluated_at. */
-  evaluated: Set<string>;
+  /** Rows that decided an evaluation since the last flush of last_evaluated_at. */
+  evaluated: Set<FlagRow>;
   flushedAt: number;
 }
 
@@ -72,9 +72,9 @@ async function cachedTable(app: App): Promise<FlagTable> {
 }
 
 /** Notes the row that decided an evaluation; writes last_evaluated_at at most once a minute. */
-function noteEvaluated(app: App, e: FlagEvaluation) {
+function noteEvaluated(app: App, row: FlagRow) {
   const state = stateOf(app);
-  if (e.scopeId) state.evaluated.add(`${e.key}\u0000${e.scopeId}`);
+  state.evaluated.add(row);
   if (Date.now() - state.flushedAt >= FLUSH_EVALUATED_MS) void flushEvaluated(app).catch(() => {});
 }
 
@@ -83,12 +83,14 @@ export async function flushEvaluated(app: App): Promise<void> {
   const state = stateOf(app);
   state.flushedAt = Date.now();
   if (state.evaluated.size === 0) return;
-  const pairs = [...state.evaluated].map((p) => p.split('\u0000'));
+  // a reloaded table brings new objects for the same rows
+  const rows = new Map([...state.evaluated].map((r) => [`${r.key}\u0000${r.scopeId}`, r]));
   state.evaluated.clear();
   const at = new Date(state.flushedAt).toISOString();
+  const values = [...rows.values()].map((r) => sql`(${r.key}::text, ${r.scopeId}::text)`);
   await app.db.execute(sql`
     update feature_flags f set last_evaluated_at = ${at}::timestamptz
-    from (values ${sql.join(pairs.map(([key, scopeId]) => sql`(${key}::text, ${scopeId}::text)`), sql`, `)}) as v(key, scope_id)
+    from (values ${sql.join(values, sql`, `)}) as v(key, scope_id)
     where f.key = v.key and f.scope_id = v.scope_id`);
 }
 
@@ -113,15 +115,15 @@ export async function flagEvaluator(app: App, principal: Principal, input: FlagC
   const { path } = await resolveContext(app, principal, { scope: input.scope, tenantId: input.tenantId, eventId: input.eventId, projectId: input.projectId }, { action: 'flags.evaluate' });
   const table = await cachedTable(app);
   const ids = pathIds(path);
-  const flag = (key: string): FlagRule | undefined => effectiveRule(table.get(key), ids);
+  const flag = (key: string): FlagRow | undefined => effectiveRule(table.get(key), ids);
   const ctx = { userId: input.userId, role: input.role, now: new Date() };
   return {
     flag,
     keys: () => [...table.keys()].filter((k) => flag(k)).sort(),
     evaluate(key) {
-      const e = evaluateFlag(key, ctx, flag);
-      noteEvaluated(app, e);
-      return e;
+      const row = flag(key);
+      if (row) noteEvaluated(app, row);
+      return evaluateFlag(key, ctx, flag);
     },
   };
 }

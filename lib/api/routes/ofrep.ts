@@ -85,7 +85,7 @@ async function evaluatorFor(app: App, principal: Principal, req: Request): Promi
 function evaluationBody(evaluator: FlagEvaluator, e: FlagEvaluation) {
   if (e.reason === 'NOT_FOUND') return { key: e.key, errorCode: 'FLAG_NOT_FOUND' as const, errorDetails: `No flag "${e.key}" here` };
   if (e.missingUserId) return { key: e.key, errorCode: 'TARGETING_KEY_MISSING' as const, errorDetails: `"${e.key}" needs context.targetingKey (the user id)` };
-  const metadata = { reason: e.reason, ...(e.scopeId && { scope: e.scopeId }) };
+  const metadata = { reason: e.reason, scope: e.scopeId! };
   const base = { key: e.key, reason: OPENFEATURE_REASON[e.reason] };
   if (e.variant !== undefined) return { ...base, value: e.value, variant: e.variant, metadata };
   if (evaluator.flag(e.key)?.variants?.length) return { ...base, metadata };
