@@ -3,8 +3,9 @@
  *
  * Starts the production build on embedded PGlite (always) and on PostgreSQL (when BENCH_DATABASE_URL or
  * DATABASE_URL is set: a fresh `sb_bench_<random>` database on that server, dropped at the end), seeds
- * 10 tenants × 10 events × 60 settings through the API, then loads the server with autocannon from this
- * process and compares p50/p99/throughput with the targets in DESIGN.md. Results: the printed table and
+ * 10 tenants × 10 events × 60 settings and 20 feature flags (with tenant rows) through the API, then loads
+ * the server with autocannon from this process and compares p50/p99/throughput with the targets in DESIGN.md
+ * (OFREP evaluation against the warm-resolve target). Results: the printed table and
  * bench-results/latest.json. Benchmarks never gate CI.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase, fixtureScopeId, insertFixtureValues } from './bench/database';
-import { definitions, eventIds, tenantIds, valueFor, KEYS } from './bench/dataset';
+import { definitions, eventIds, flagBodies, tenantIds, valueFor, KEYS } from './bench/dataset';
 import { measure, type LoadSpec, type NextRequest } from './bench/load';
 import { formatTable, loadRow, rssRow, TARGETS, writeJson, type Row } from './bench/report';
 import { ApiClient, seed, type SeedSummary } from './bench/seed';
@@ -100,6 +101,29 @@ function putRequests(): () => NextRequest {
   };
 }
 
+/** OFREP contexts: 1,000 users spread over the tenants and their events, with a role now and then. */
+const ofrepContext = (n: number) => ({
+  targetingKey: `user-${n % 1000}`,
+  tenantId: tenantIds[n % tenantIds.length],
+  ...(n % 3 === 0 && { eventId: eventIds[(n % tenantIds.length) * (eventIds.length / tenantIds.length) + (n % 7)] }),
+  ...(n % 4 === 0 && { role: 'VALIDATOR' }),
+});
+
+/** OFREP single evaluations: every flag kind, for ever-changing users (nothing to cache per user). */
+function ofrepSingleRequests(): () => NextRequest {
+  let n = 0;
+  return () => {
+    const i = n++;
+    return { path: `/ofrep/v1/evaluate/flags/${flagBodies[i % flagBodies.length].key}`, body: JSON.stringify({ context: ofrepContext(i) }) };
+  };
+}
+
+/** OFREP bulk evaluations: all 20 flags for one context per request. */
+function ofrepBulkRequests(): () => NextRequest {
+  let n = 0;
+  return () => ({ path: '/ofrep/v1/evaluate/flags', body: JSON.stringify({ context: ofrepContext(n++) }) });
+}
+
 /**
  * Resolve URLs over fixture (key, scope) pairs, each requested once: request n = q·S + r asks scope r for key
  * (n + q) mod 60. For fixed r the keys q·(S+1) + r mod 60 are distinct because gcd(S+1, 60) = 1, so no pair
@@ -178,9 +202,9 @@ async function benchBackend(backend: Backend, adminUrl: string | undefined, rows
     const api = new ApiClient(server.baseUrl);
     report.seed = await seed(api);
     report.rssAfterSeedMb = server.rssMb();
-    log(`${backend}: seeded ${report.seed.scopes} scopes, ${report.seed.definitions} definitions, ${report.seed.values} values in ${(report.seed.ms / 1000).toFixed(1)}s`);
+    log(`${backend}: seeded ${report.seed.scopes} scopes, ${report.seed.definitions} definitions, ${report.seed.values} values, ${report.seed.flags} flag rows in ${(report.seed.ms / 1000).toFixed(1)}s`);
 
-    const spec = (method: 'GET' | 'PUT', next: () => NextRequest, connections = CONNECTIONS): LoadSpec => ({
+    const spec = (method: LoadSpec['method'], next: () => NextRequest, connections = CONNECTIONS): LoadSpec => ({
       baseUrl: server.baseUrl,
       token: api.token!,
       method,
@@ -194,6 +218,10 @@ async function benchBackend(backend: Backend, adminUrl: string | undefined, rows
     rows.push(loadRow('GET resolve (warm)', backend, TARGETS.resolveWarm, warm));
     const list = await test('GET /settings list page', spec('GET', listRequests()));
     rows.push(loadRow('GET /settings?limit=50', backend, TARGETS.list, list));
+    const single = await test('OFREP single evaluation', spec('POST', ofrepSingleRequests()), (b) => (b.errorCode ? `OFREP error ${String(b.errorCode)}` : undefined));
+    rows.push(loadRow('POST /ofrep/v1/evaluate/flags/:key', backend, TARGETS.resolveWarm, single));
+    const bulk = await test('OFREP bulk evaluation (20 flags)', spec('POST', ofrepBulkRequests()), (b) => (Array.isArray(b.flags) && b.flags.length === flagBodies.length ? undefined : 'expected every flag'));
+    rows.push(loadRow('POST /ofrep/v1/evaluate/flags (bulk)', backend, TARGETS.resolveWarm, bulk));
     // 10 writers queue on the audit chain lock; 1 writer shows the service time of a write alone
     const puts = putRequests();
     const put = await test('PUT value', spec('PUT', puts));

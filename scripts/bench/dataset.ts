@@ -76,3 +76,23 @@ export const SQL_VALUE_EXPRESSION = `case t
   when 'string' then to_jsonb('v-' || n)
   else to_jsonb((array[${COLOURS.map((c) => `'${c}'`).join(',')}])[1 + n % ${COLOURS.length}])
 end`;
+
+/** 20 feature flags of every kind at global, half of them switched per tenant, for the OFREP tests. */
+export const FLAGS = 20;
+export const flagBodies = Array.from({ length: FLAGS }, (_, i) => {
+  const key = `feature.bench${pad(i)}`;
+  switch (i % 5) {
+    case 0:
+      return { key, enabled: true };
+    case 1:
+      return { key, enabled: true, flagType: 'percentage', rolloutPercentage: 50 };
+    case 2:
+      return { key, enabled: true, flagType: 'user_targeted', enabledForUsers: Array.from({ length: 100 }, (_, u) => `user-${u * 7}`) };
+    case 3:
+      return { key, enabled: true, flagType: 'role_targeted', enabledForRoles: ['VALIDATOR', 'ADMIN'] };
+    default:
+      return { key, enabled: true, variants: COLOURS.map((c) => ({ key: c, value: c, weight: 25 })) };
+  }
+});
+/** Per-tenant rows (tenant_targeted style): even flags switched off in even tenants. */
+export const flagOverrides = flagBodies.flatMap((f, i) => (i % 2 ? [] : tenantIds.filter((_, t) => t % 2 === 0).map((scope) => ({ key: f.key, scope, enabled: false }))));

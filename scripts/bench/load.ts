@@ -13,7 +13,7 @@ export interface NextRequest {
 export interface LoadSpec {
   baseUrl: string;
   token: string;
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'PUT' | 'POST';
   /** Called for every request: what to send next. */
   next: () => NextRequest;
   durationS: number;

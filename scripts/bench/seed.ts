@@ -1,6 +1,6 @@
-/** Seeds a fresh server through its public API: bootstrap, scopes, definitions, values. */
+/** Seeds a fresh server through its public API: bootstrap, scopes, definitions, values, feature flags. */
 import { randomBytes } from 'node:crypto';
-import { definitions, eventIds, TENANTS, EVENTS_PER_TENANT, tenantId, eventId, valueFor } from './dataset';
+import { definitions, eventIds, flagBodies, flagOverrides, TENANTS, EVENTS_PER_TENANT, tenantId, eventId, valueFor } from './dataset';
 
 const BULK_LIMIT = 1000;
 
@@ -31,6 +31,7 @@ export interface SeedSummary {
   scopes: number;
   definitions: number;
   values: number;
+  flags: number;
   ms: number;
 }
 
@@ -61,5 +62,8 @@ export async function seed(api: ApiClient): Promise<SeedSummary> {
     if (out.errors?.length) throw new Error(`bulk seed reported errors: ${JSON.stringify(out.errors.slice(0, 3))}`);
   }
 
-  return { scopes: TENANTS + eventIds.length, definitions: definitions.length, values: items.length, ms: Date.now() - started };
+  for (const flag of flagBodies) await api.call('POST', '/api/v1/flags', flag, 201);
+  for (const { key, ...override } of flagOverrides) await api.call('PUT', `/api/v1/flags/${key}`, override);
+
+  return { scopes: TENANTS + eventIds.length, definitions: definitions.length, values: items.length, flags: flagBodies.length + flagOverrides.length, ms: Date.now() - started };
 }
