@@ -568,8 +568,7 @@ export async function settingsSchema(app: App, principal: Principal, input: Cont
   const registry = await getRegistry(app);
   const resolved = await resolveMany(app, registry.definitions, ctx);
   const here = ctx.path[0];
-  const levels = await getLevels(app);
-  const lockedAbove = await lockedKeysAbove(app, ctx.path);
+  const [levels, lockedAbove, onPath] = await Promise.all([getLevels(app), lockedKeysAbove(app, ctx.path), loadStoredMany(app, app.db, pathIds(ctx.path))]);
   const categories = registry.categories.map((c) => {
     const defs = registry.definitions.filter((d) => d.category === c.key);
     const groups = new Map<string, TDefinition[]>();
@@ -597,6 +596,7 @@ export async function settingsSchema(app: App, principal: Principal, input: Cont
               !d.readonly &&
               !lockedAbove.has(d.key) &&
               can(principal, 'settings.write', { scopePath: pathIds(ctx.path), securityCategory: c.security }),
+            valuesOnPath: ctx.path.map((p) => valueOnPath(d, p, onPath.get(d.key)?.get(p.scopeId))),
           };
         }),
       })),
@@ -607,6 +607,14 @@ export async function settingsSchema(app: App, principal: Principal, input: Cont
     categories,
     hierarchyLevels: [...levels.map((l) => ({ key: l.key, label: l.label, parentKey: l.parentKey, position: l.position })), { key: 'user', label: 'User', parentKey: null, position: 1000 }],
   };
+}
+
+/**
+ * What one scope on the path stores for a setting, whether or not resolution got that far: the web app
+ * shows every level (the inheritance chain stops at the winner) and writes with the scope's own version.
+ */
+function valueOnPath(def: TDefinition, p: ScopeRef, e: StoredValue | undefined) {
+  return { level: p.level, scopeId: p.scopeId, stored: !!e, value: e ? shown(def, e.value) : null, locked: e?.locked ?? false, version: e?.version ?? 0 };
 }
 
 async function lockedKeysAbove(app: App, path: ScopeRef[]): Promise<Set<string>> {

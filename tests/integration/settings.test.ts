@@ -234,6 +234,11 @@ describe('settings API', () => {
       const catering = res.body.categories.find((c: { key: string }) => c.key === 'catering');
       const buffer = catering.groups.flatMap((g: { settings: unknown[] }) => g.settings).find((x: { key: string }) => x.key === 'catering.bufferPercentage');
       expect(buffer).toMatchObject({ currentValue: 12, resolvedFrom: 'tenant', canOverride: true });
+      // every scope on the path with what it stores, for the web app's chain and its If-Match
+      expect(buffer.valuesOnPath).toEqual([
+        { level: 'tenant', scopeId: 'tenant_au', stored: true, value: 12, locked: false, version: expect.any(Number) },
+        { level: 'global', scopeId: 'global', stored: true, value: 10, locked: false, version: 1 },
+      ]);
       expect(res.body.hierarchyLevels.map((l: { key: string }) => l.key)).toEqual(expect.arrayContaining(['global', 'tenant', 'event', 'user']));
     });
   });
