@@ -2,7 +2,7 @@
  * Feature flag evaluation (API.md "Feature flags", seed 003 §5.2). Pure: the caller hands in the flag rows
  * effective for the context's scope path and the current time.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TFlagReason, TFlagType, TFlagVariant } from '@/lib/schemas/flags';
 import type { ValidationIssue } from './types';
 
@@ -47,7 +47,7 @@ export interface FlagEvaluation {
  * the users let in by a rollout are not all given the first variants.
  */
 export function flagBuckets(flagKey: string, userId: string): { rollout: number; variant: number } {
-  const digest = createHash('sha256').update(`${flagKey}:${userId}`).digest();
+  const digest = hash('sha256', `${flagKey}:${userId}`, 'buffer');
   return { rollout: digest.readUInt16BE(0) % 100, variant: digest.readUInt16BE(2) % 100 };
 }
 
@@ -77,10 +77,10 @@ export function effectiveRule<T>(rows: ReadonlyMap<string, T> | undefined, pathI
  * row of a key for the context's scope path.
  */
 export function evaluateFlag(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined): FlagEvaluation {
-  return evaluate(key, ctx, lookup, new Set());
+  return evaluate(key, ctx, lookup);
 }
 
-function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined, seen: Set<string>): FlagEvaluation {
+function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined, seen?: Set<string>): FlagEvaluation {
   const rule = lookup(key);
   if (!rule) return { key, enabled: false, reason: 'NOT_FOUND' };
   const answer = (enabled: boolean, reason: TFlagReason, missingUserId = false): FlagEvaluation => ({
@@ -93,7 +93,7 @@ function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRu
   if (!rule.enabled) return answer(false, 'DISABLED');
   if (rule.expiresAt && ctx.now.getTime() > rule.expiresAt.getTime()) return answer(false, 'EXPIRED');
   if (rule.dependsOnFlag) {
-    seen.add(key);
+    seen = new Set(seen).add(key);
     // writes refuse cycles; one slipping through (rows of different scopes) counts as "dependency off"
     const dep = seen.has(rule.dependsOnFlag) ? undefined : evaluate(rule.dependsOnFlag, ctx, lookup, seen);
     if (!dep?.enabled) return answer(false, 'DEPENDENCY_DISABLED', dep?.missingUserId);
