@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CSRF_HEADER } from '@/lib/auth/headers';
 import { api, ApiError } from './api';
+import { signInAgain } from './navigate';
+
+vi.mock('./navigate', () => ({ signInAgain: vi.fn() }));
 
 const respond = (status: number, body: unknown) => vi.fn(async () => new Response(body === undefined ? null : JSON.stringify(body), { status }));
 
@@ -29,5 +32,15 @@ describe('api (the web app fetch wrapper)', () => {
     await expect(api.get('/stats')).rejects.toMatchObject({ code: 'NETWORK', status: 0 });
     vi.stubGlobal('fetch', respond(204, undefined));
     expect(await api.delete('/tokens/tok_1')).toBeNull();
+  });
+
+  it('sends an ended session to sign in, but not a wrong password typed into a form', async () => {
+    vi.stubGlobal('window', {});
+    vi.stubGlobal('fetch', respond(401, { error: { code: 'UNAUTHENTICATED', message: 'Password is not correct', field: 'password' } }));
+    await expect(api.post('/settings/sms.apiKey/reveal', { password: 'nope' })).rejects.toMatchObject({ status: 401, field: 'password' });
+    expect(signInAgain).not.toHaveBeenCalled();
+    vi.stubGlobal('fetch', respond(401, { error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } }));
+    await expect(api.get('/me')).rejects.toMatchObject({ status: 401 });
+    expect(signInAgain).toHaveBeenCalledOnce();
   });
 });

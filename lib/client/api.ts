@@ -47,8 +47,9 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
   const data = text ? safeJson(text) : null;
   if (res.ok) return data as T;
   const error = (data as { error?: { code?: string; message?: string; field?: string; details?: unknown } } | null)?.error;
-  // the session ended (idle, expired, user disabled): back to sign-in, then here again
-  if (res.status === 401 && typeof window !== 'undefined') signInAgain();
+  // the session ended (idle, expired, user disabled): back to sign-in, then here again. A 401 naming a
+  // field is about a password typed into a form (revealing a secret), not about the session.
+  if (res.status === 401 && !error?.field && typeof window !== 'undefined') signInAgain();
   throw new ApiError(res.status, error?.code ?? 'INTERNAL', error?.message ?? `The server answered ${res.status}.`, error?.field, error?.details);
 }
 
