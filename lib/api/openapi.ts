@@ -177,14 +177,18 @@ function operation(r: AnyRoute, defs: Record<string, JsonSchema>): OpenApiOperat
     },
   };
   for (const [status, codes] of errorCodes(r)) responses[status] = errorResponse(status, codes);
+  for (const [status, { description, schema }] of Object.entries(r.protocol?.responses ?? {})) {
+    responses[status] = { description, ...(schema && { content: { 'application/json': { schema: toSchema(schema, 'output', defs, `${id}${status}`) } } }) };
+  }
+  const body = r.body ?? r.protocol?.body;
   return {
     operationId: id,
     summary: r.summary,
     tags: r.tags,
     ...(r.auth === false && { security: [] }),
     ...(parameters.length && { parameters }),
-    ...(r.body && {
-      requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input', defs, `${id}Body`) } } },
+    ...(body && {
+      requestBody: { required: true, content: { 'application/json': { schema: toSchema(body, 'input', defs, `${id}Body`) } } },
     }),
     responses,
   };

@@ -41,6 +41,11 @@ export interface Route<Q = unknown, B = unknown, Auth extends boolean = boolean>
   /** Extra error codes worth documenting. */
   errors?: string[];
   bodyLimit?: number;
+  /**
+   * A protocol of its own (OFREP) that reads its body itself and answers its own error bodies: documented
+   * here, by status, instead of API.md's error codes.
+   */
+  protocol?: { body: z.ZodType; responses: Record<number, { description: string; schema?: z.ZodType }> };
   handler(ctx: HandlerContext<Q, B, Auth>): Promise<unknown>;
 }
 

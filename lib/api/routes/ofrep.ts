@@ -108,18 +108,37 @@ function matches(ifNoneMatch: string | null, tag: string): boolean {
   });
 }
 
+const ZRequest = z.object({
+  context: z
+    .object({
+      targetingKey: z.string().optional().describe('the user id'),
+      tenantId: z.string().optional(),
+      eventId: z.string().optional(),
+      projectId: z.string().optional(),
+      scope: z.string().optional(),
+      role: z.string().optional(),
+    })
+    .catchall(z.unknown()),
+});
 const ZMetadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('`reason`: the native reason; `scope`: where the deciding row is stored');
 const ZSuccess = z.object({ key: z.string(), value: z.unknown().optional(), reason: z.string(), variant: z.string().optional(), metadata: ZMetadata });
 const ZFailure = z.object({ key: z.string(), errorCode: z.string(), errorDetails: z.string() });
+const ZBulkFailure = ZFailure.omit({ key: true });
 
 export const ofrepRoutes = [
   route({
     method: 'POST',
     path: '/ofrep/v1/evaluate/flags/:key',
-    summary:
-      'OFREP single evaluation. Body { context: { targetingKey, tenantId?, eventId?, role? } }. 400 { key, errorCode: PARSE_ERROR | INVALID_CONTEXT | TARGETING_KEY_MISSING, errorDetails }, 404 FLAG_NOT_FOUND',
+    summary: 'OFREP single evaluation of a flag for a context',
     tags,
     response: ZSuccess,
+    protocol: {
+      body: ZRequest,
+      responses: {
+        400: { description: '`PARSE_ERROR` (malformed JSON), `INVALID_CONTEXT`, `TARGETING_KEY_MISSING`', schema: ZFailure },
+        404: { description: '`FLAG_NOT_FOUND`', schema: ZFailure },
+      },
+    },
     handler: async ({ app, principal, params, req }) => {
       try {
         const evaluator = await evaluatorFor(app, principal, req);
@@ -136,6 +155,13 @@ export const ofrepRoutes = [
     summary: 'OFREP bulk evaluation of every flag at the context’s scope: { flags: [...] } with an ETag; If-None-Match → 304',
     tags,
     response: z.object({ flags: z.array(z.union([ZSuccess, ZFailure])) }),
+    protocol: {
+      body: ZRequest,
+      responses: {
+        304: { description: 'Not modified: If-None-Match holds the current ETag' },
+        400: { description: '`PARSE_ERROR` (malformed JSON), `INVALID_CONTEXT`', schema: ZBulkFailure },
+      },
+    },
     handler: async ({ app, principal, req }) => {
       try {
         const evaluator = await evaluatorFor(app, principal, req);
