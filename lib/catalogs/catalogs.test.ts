@@ -4,6 +4,8 @@ import { isCidr } from '@/lib/engine/cidr';
 import { checkJsonSchema, compileRegExp, jsonSchemaProblems } from '@/lib/engine/json-schema';
 import { conflictingKey, FORBIDDEN_KEYS } from '@/lib/engine/document';
 import { validateValue } from '@/lib/engine/value-schema';
+import { flagRuleProblems } from '@/lib/engine/flags';
+import { ZCreateFlag } from '@/lib/schemas/flags';
 import { CATALOGS, catalogNames, getCatalog } from './index';
 
 const BUILT_IN_LEVELS = ['global', 'tenant', 'event', 'user'];
@@ -253,6 +255,16 @@ describe.each(Object.values(CATALOGS).map((c) => [c.name, c] as [string, Catalog
       }
   });
 
+  it('has feature flags that a POST /flags would accept, with unique keys', () => {
+    const flags = catalog.flags ?? [];
+    for (const f of flags) {
+      const parsed = ZCreateFlag.safeParse(f);
+      expect(parsed.success, `${f.key}: ${parsed.error?.message}`).toBe(true);
+      expect(flagRuleProblems({ key: f.key, dependsOnFlag: null, variants: null })).toEqual([]);
+    }
+    expect(new Set(flags.map((f) => f.key)).size).toBe(flags.length);
+  });
+
   it('has well-formed validation: valid patterns and JSON schemas, options matching enums', () => {
     for (const d of defs) {
       const v = d.validation;
@@ -313,6 +325,15 @@ describe('keys other parts of Switchboard rely on', () => {
     expect(def('iron-control-panel', 'security.allowed_ip_ranges').type).toBe('cidr-list');
     expect(getCatalog('iron-control-panel')!.categories.find((c) => c.key === 'security')?.security).toBe(true);
     expect(def('iron-control-panel', 'display.theme').allowedLevels).toEqual(['global', 'project', 'user']);
+  });
+
+  it("accreditation: seed 003 Appendix B's feature flags with their defaults and types", () => {
+    const flags = Object.fromEntries(getCatalog('accreditation')!.flags!.map((f) => [f.key, f]));
+    expect(Object.keys(flags)).toHaveLength(16);
+    expect(flags['feature.bilateralScheduler']).toMatchObject({ enabled: false, flagType: 'tenant_targeted' });
+    expect(flags['feature.cateringModule']).toMatchObject({ enabled: true, flagType: 'boolean' });
+    expect(flags['feature.newDashboard']).toMatchObject({ enabled: false, flagType: 'percentage', rolloutPercentage: 0 });
+    expect(Object.values(flags).filter((f) => f.enabled).map((f) => f.key)).toEqual(['feature.cateringModule', 'feature.transportModule', 'feature.kioskMode', 'feature.bulkOperations']);
   });
 
   it('kidney-genetics: restart-required and sensitive flags', () => {
