@@ -6,6 +6,7 @@ import { reloadAt } from '@/lib/client/navigate';
 import { ZBootstrapBody } from '@/lib/schemas/api';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { CopyField } from '@/components/ui/copy-field';
 import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
 
@@ -121,25 +122,12 @@ export function SetupForm({ catalogs }: { catalogs: CatalogOption[] }) {
 }
 
 function TokenPanel({ email, password, apiToken }: { email: string; password: string; apiToken: string }) {
-  const [copied, setCopied] = useState(false);
   const [signingIn, setSigningIn] = useState(false);
   const [error, setError] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
   const origin = window.location.origin;
   // the form (and the focused button) just disappeared: move focus here so screen readers announce it
   useEffect(() => heading.current?.focus(), []);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(apiToken);
-    } catch {
-      // no clipboard API outside secure contexts (plain http on a LAN address): fall back to selection
-      const input = document.getElementById('api-token') as HTMLInputElement;
-      input.select();
-      document.execCommand('copy');
-    }
-    setCopied(true);
-  }
 
   async function continueSignedIn() {
     setSigningIn(true);
@@ -160,17 +148,7 @@ function TokenPanel({ email, password, apiToken }: { email: string; password: st
       <Alert tone="warning">
         <strong>Copy the token now.</strong> It is shown only once and cannot be recovered; Switchboard stores only its hash.
       </Alert>
-      <div className="space-y-1.5">
-        <label htmlFor="api-token" className="block text-sm font-medium">
-          API token
-        </label>
-        <div className="flex gap-2">
-          <Input id="api-token" readOnly value={apiToken} onFocus={(e) => e.currentTarget.select()} className="font-mono" />
-          <Button onClick={copy} aria-live="polite">
-            {copied ? 'Copied' : 'Copy'}
-          </Button>
-        </div>
-      </div>
+      <CopyField id="api-token" label="API token" value={apiToken} />
       <div className="space-y-1.5">
         <p className="text-sm font-medium">Try it</p>
         <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100 dark:bg-zinc-950 dark:ring-1 dark:ring-zinc-800">
