@@ -75,9 +75,9 @@ export function canonicalJson(value: unknown): string {
 
 type BodyFields = Omit<AuditRow, 'id' | 'hash' | 'prevHash' | 'bodyHash'>;
 
-/** sha256 of the entry's canonical JSON: what the database chains (see the audit_log_chain trigger). */
-export function bodyHash(row: BodyFields): string {
-  const body = canonicalJson({
+/** What an entry says, as the API shows it (without its id). */
+function entryFields(row: BodyFields): Omit<AuditEntry, 'id'> {
+  return {
     at: row.at.toISOString(),
     actorId: row.actorId,
     actorName: row.actorName,
@@ -88,14 +88,19 @@ export function bodyHash(row: BodyFields): string {
     level: row.level,
     oldValue: row.oldValue,
     newValue: row.newValue,
-    newCiphertext: row.newCiphertext,
     reason: row.reason,
     source: row.source,
     ip: row.ip,
     version: row.version,
     details: row.details,
-  });
-  return createHash('sha256').update(body).digest('hex');
+  };
+}
+
+/** sha256 of the entry's canonical JSON (ciphertext included): what the database chains (see the audit_log_chain trigger). */
+export function bodyHash(row: BodyFields): string {
+  return createHash('sha256')
+    .update(canonicalJson({ ...entryFields(row), newCiphertext: row.newCiphertext }))
+    .digest('hex');
 }
 
 /** The chain link, as the trigger computes it. */
@@ -136,24 +141,7 @@ export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: Aud
 }
 
 export function toAuditEntry(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    at: row.at.toISOString(),
-    actorId: row.actorId,
-    actorName: row.actorName,
-    actorRole: row.actorRole,
-    action: row.action,
-    key: row.key,
-    scopeId: row.scopeId,
-    level: row.level,
-    oldValue: row.oldValue,
-    newValue: row.newValue,
-    reason: row.reason,
-    source: row.source,
-    ip: row.ip,
-    version: row.version,
-    details: row.details,
-  };
+  return { id: row.id, ...entryFields(row) };
 }
 
 /** Walks the whole chain in id order and recomputes every hash. */
