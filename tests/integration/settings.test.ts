@@ -227,6 +227,39 @@ describe('settings API', () => {
     });
   });
 
+  describe('override behaviours (seed 004 §8)', () => {
+    const define = (key: string, overrideBehavior: string) =>
+      s.api('POST', '/api/v1/definitions', {
+        token,
+        body: { key, label: key, category: 'catering', type: 'integer', defaultValue: 1, allowedLevels: ['global', 'tenant', 'event'], overrideBehavior },
+      });
+
+    it('explicitOnly: a scope uses only its own value, else the default', async () => {
+      expect((await define('catering.explicitLimit', 'explicitOnly')).status).toBe(201);
+      await put('catering.explicitLimit', { value: 5, scope: 'global', reason: 'x' });
+      await put('catering.explicitLimit', { value: 7, scope: 'tenant_au' });
+      const ev = await resolve('catering.explicitLimit', 'scope=event_summit38');
+      expect(ev.body).toMatchObject({ value: 1, resolvedFrom: 'default' });
+      expect(ev.body.inheritanceChain.filter((l: { skipped?: boolean }) => l.skipped).map((l: { level: string }) => l.level)).toEqual(['tenant', 'global']);
+      expect((await resolve('catering.explicitLimit', 'scope=tenant_au')).body).toMatchObject({ value: 7, resolvedFrom: 'tenant' });
+    });
+
+    it('allowSkipLevel: an event may skip its tenant and inherit from global', async () => {
+      expect((await define('catering.skippableLimit', 'allowSkipLevel')).status).toBe(201);
+      await put('catering.skippableLimit', { value: 5, scope: 'global', reason: 'x' });
+      await put('catering.skippableLimit', { value: 7, scope: 'tenant_au' });
+      expect((await resolve('catering.skippableLimit', 'scope=event_summit38')).body).toMatchObject({ value: 7, resolvedFrom: 'tenant' });
+      const skip = await put('catering.skippableLimit', { skipTo: 'global', scope: 'event_summit38' });
+      expect(skip.status, JSON.stringify(skip.body)).toBe(200);
+      const r = await resolve('catering.skippableLimit', 'scope=event_summit38');
+      expect(r.body).toMatchObject({ value: 5, resolvedFrom: 'global' });
+      expect(r.body.inheritanceChain[0]).toMatchObject({ level: 'event', skipTo: 'global' });
+      // only allowSkipLevel settings skip, and only to a level above
+      await refused(() => put('catering.bufferPercentage', { skipTo: 'global', scope: 'event_summit38' }), 400, 'INVALID_REQUEST');
+      await refused(() => put('catering.skippableLimit', { skipTo: 'event', scope: 'tenant_au' }), 400, 'INVALID_REQUEST');
+    });
+  });
+
   describe('settings schema (seed 004 §11)', () => {
     it('groups settings by category with current values and hierarchy levels', async () => {
       const res = await s.api('GET', '/api/v1/settings/schema?scope=tenant_au', { token });
