@@ -256,6 +256,13 @@ async function writeTarget(app: App, scope: string, tx: Executor): Promise<Targe
  */
 export async function applyWrites(app: App, principal: Principal, ops: WriteOp[], opts: WriteOptions, ctx: ChangeContext): Promise<WriteOutcome> {
   if (ops.length === 0) return { results: [], errors: [] };
+  // one change per value per request: two would read the same version and the second would hide the first
+  const seen = new Set<string>();
+  for (const op of ops) {
+    const id = `${op.key} ${op.scope}`;
+    if (seen.has(id)) fail('INVALID_REQUEST', `"${op.key}" at "${op.scope}" appears twice in one request`, 'settings');
+    seen.add(id);
+  }
   const registry = await getRegistry(app);
   const atomic = opts.atomic !== false;
   return inTransaction(app, async (tx, changed) => {

@@ -214,6 +214,8 @@ describe('settings API', () => {
     it('__proto__ in a body', () => refused(() => s.api('PUT', '/api/v1/settings/catering.bufferPercentage', { token, raw: '{"value":1,"scope":"tenant_au","__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_REQUEST'));
     it('no token', () => refused(() => s.api('PUT', '/api/v1/settings/catering.bufferPercentage', { body: { value: 1, scope: 'tenant_au' } }), 401, 'UNAUTHENTICATED'));
     it('a bad token', () => refused(() => s.api('GET', '/api/v1/settings', { token: 'sb_not-a-real-token' }), 401, 'UNAUTHENTICATED'));
+    it('the same value twice in one bulk request', () =>
+      refused(() => s.api('POST', '/api/v1/settings/bulk', { token, body: { settings: [1, 2].map((value) => ({ key: 'catering.bufferPercentage', value, scope: 'tenant_au' })) } }), 400, 'INVALID_REQUEST'));
     it('a malformed If-Match', () => refused(() => put('catering.bufferPercentage', { value: 1, scope: 'tenant_au' }, { 'if-match': 'yesterday' }), 400, 'INVALID_REQUEST'));
     it('a bad at= timestamp', async () => {
       const res = await resolve('catering.bufferPercentage', 'scope=tenant_au&at=last-tuesday');
