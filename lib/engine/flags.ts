@@ -4,7 +4,9 @@
  */
 import { hash } from 'node:crypto';
 import type { TFlagReason, TFlagType, TFlagVariant } from '@/lib/schemas/flags';
-import type { ValidationIssue } from './types';
+
+// checks the web app's flag form runs too, kept apart from node:crypto
+export { flagRuleProblems } from './flag-rules';
 
 /** The rule fields of one stored flag row. */
 export interface FlagRule {
@@ -130,23 +132,6 @@ function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRu
   if (!b) return { ...result, missingUserId: true };
   const variant = pickVariant(rule.variants, b.variant);
   return { ...result, variant: variant.key, value: variant.value };
-}
-
-/** What a flag row must satisfy beyond its field types: variants that add up, and no self-dependency. */
-export function flagRuleProblems(rule: Pick<FlagRule, 'key' | 'dependsOnFlag' | 'variants'>): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  if (rule.dependsOnFlag === rule.key) issues.push({ path: 'dependsOnFlag', rule: 'dependsOnFlag', message: 'A flag cannot depend on itself' });
-  const variants = rule.variants ?? [];
-  if (variants.length) {
-    const total = variants.reduce((n, v) => n + v.weight, 0);
-    if (total !== 100) issues.push({ path: 'variants', rule: 'weights', message: `Variant weights must sum to 100, not ${total}` });
-    const keys = variants.map((v) => v.key);
-    const repeated = keys.find((k, i) => keys.indexOf(k) !== i);
-    if (repeated) issues.push({ path: 'variants', rule: 'unique', message: `Variant "${repeated}" appears twice` });
-    const kinds = new Set(variants.map((v) => (Array.isArray(v.value) ? 'object' : typeof v.value)));
-    if (kinds.size > 1) issues.push({ path: 'variants', rule: 'type', message: `Variant values must all be of one kind, not ${[...kinds].join(' and ')}` });
-  }
-  return issues;
 }
 
 /**

@@ -118,16 +118,22 @@ export const ZFlagEvaluation = z.object({
   value: z.unknown().optional().describe("the assigned variant's value"),
 });
 
+/** Type, expiry and creation are those of the flag's global row (or its only rows' first, when it has none). */
 export const ZFlagMatrix = z.object({
   scopes: z.array(z.object({ id: z.string(), name: z.string() })),
   flags: z.array(
     z.object({
       key: z.string(),
       description: z.string(),
+      flagType: ZFlagType,
+      expiresAt: z.string().nullable(),
+      createdAt: z.string(),
+      lastEvaluatedAt: z.string().nullable().describe('the latest evaluation of any of its rows you may read, recorded at most once a minute'),
       cells: z.record(z.string(), z.object({ enabled: z.boolean(), inherited: z.boolean() })),
     }),
   ),
 });
+export type TFlagMatrix = z.infer<typeof ZFlagMatrix>;
 
 /** A flag shipped with an example catalog: created at global when missing, never overwritten. */
 export type TCatalogFlag = { key: string; enabled: boolean; description: string; flagType: TFlagType; rolloutPercentage?: number };

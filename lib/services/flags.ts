@@ -4,7 +4,7 @@ import type { Executor } from '@/lib/db/client';
 import { featureFlags, scopes } from '@/lib/db/schema';
 import { can, type Principal } from '@/lib/auth/policy';
 import { dependencyCycle, effectiveRule, evaluateFlag, flagRuleProblems, type FlagEvaluation, type FlagRule } from '@/lib/engine/flags';
-import type { TCatalogFlag, TCreateFlag, TFlag, TUpdateFlag } from '@/lib/schemas/flags';
+import type { TCatalogFlag, TCreateFlag, TFlag, TFlagMatrix, TUpdateFlag } from '@/lib/schemas/flags';
 import type { App } from './app';
 import { appendAudit, type ChangeContext } from './audit';
 import type { Change } from './cache';
@@ -186,7 +186,7 @@ export async function getFlag(app: App, principal: Principal, key: string, q: Co
 }
 
 /** Global and every tenant the caller may read, with each flag's effective state there (seed 003 §6.5). */
-export async function flagMatrix(app: App, principal: Principal) {
+export async function flagMatrix(app: App, principal: Principal): Promise<TFlagMatrix> {
   if (!can(principal, 'flags.read', { scopePath: ['global'] })) fail('INSUFFICIENT_PERMISSIONS', 'Only platform and tenant admins read feature flags');
   const visible = await scopesWhere(app, principal, 'flags.read');
   const tenants = (await app.db.select({ id: scopes.id, name: scopes.name }).from(scopes).where(eq(scopes.level, 'tenant')).orderBy(asc(scopes.name), asc(scopes.id))).filter(
@@ -202,7 +202,17 @@ export async function flagMatrix(app: App, principal: Principal) {
       const row = effectiveRule(rows, paths[i]);
       cells[c.id] = { enabled: row?.enabled ?? false, inherited: row?.scopeId !== c.id };
     });
-    return { key, description: (rows.get('global') ?? rows.values().next().value!).description, cells };
+    const main = rows.get('global') ?? rows.values().next().value!;
+    const evaluated = [...rows.values()].filter((r) => r.lastEvaluatedAt && (visible === null || r.scopeId === 'global' || visible.includes(r.scopeId))).map((r) => r.lastEvaluatedAt!.getTime());
+    return {
+      key,
+      description: main.description,
+      flagType: main.flagType,
+      expiresAt: main.expiresAt?.toISOString() ?? null,
+      createdAt: main.createdAt.toISOString(),
+      lastEvaluatedAt: evaluated.length ? new Date(Math.max(...evaluated)).toISOString() : null,
+      cells,
+    };
   });
   return { scopes: columns, flags };
 }

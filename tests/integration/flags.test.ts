@@ -302,7 +302,19 @@ describe('GET /flags/matrix', () => {
     ]);
     const catering = matrix.flags.find((f: { key: string }) => f.key === 'feature.catering');
     expect(catering.cells).toEqual({ global: { enabled: false, inherited: false }, 'tenant-a': { enabled: true, inherited: false }, 'tenant-b': { enabled: false, inherited: true } });
-    expect(matrix.flags.find((f: { key: string }) => f.key === 'feature.cateringModule')).toMatchObject({ description: 'Meal planning, dietary aggregation, meal vouchers' });
+    expect(matrix.flags.find((f: { key: string }) => f.key === 'feature.cateringModule')).toMatchObject({ description: 'Meal planning, dietary aggregation, meal vouchers', flagType: 'boolean', expiresAt: null });
+  });
+
+  it("carries what a stale-flags view needs: the global row's type, expiry and creation, and the latest evaluation", async () => {
+    expectStatus(await create({ key: 'feature.stale', flagType: 'percentage', expiresAt: '2020-01-01T00:00:00.000Z' }), 201);
+    const row = (m: { flags: { key: string; createdAt: string; lastEvaluatedAt: string }[] }) => m.flags.find((f) => f.key === 'feature.stale')!;
+    const before = row(expectStatus(await flags('GET', '/matrix'), 200));
+    expect(before).toMatchObject({ flagType: 'percentage', expiresAt: '2020-01-01T00:00:00.000Z', lastEvaluatedAt: null });
+    expect(Date.parse(before.createdAt)).toBeGreaterThan(Date.now() - 60_000);
+    await evaluate('feature.stale', 'tenantId=tenant-a');
+    await flushEvaluated(s.app);
+    const after = row(expectStatus(await flags('GET', '/matrix', { token: tenantAdmin.token }), 200));
+    expect(Date.parse(after.lastEvaluatedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('shows a tenant admin only their own tenants', async () => {
