@@ -1,5 +1,6 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { api } from '@/lib/client/api';
@@ -10,10 +11,16 @@ import { Icon } from './icons';
 
 interface ThemeState {
   theme: Theme;
-  setTheme(theme: Theme): void;
+  /** Applies a choice at once and saves it; resolves to whether the save worked (a failure reverts it). */
+  setTheme(theme: Theme): Promise<boolean>;
+  /** Applies a theme the server already holds (e.g. after the preference was reset), without saving. */
+  syncTheme(theme: Theme): void;
 }
 
-const ThemeContext = createContext<ThemeState>({ theme: 'system', setTheme: () => {} });
+/** The react-query key of the caller's preferences (GET /users/me/preferences), refreshed after a theme save. */
+export const PREFERENCES_QUERY_KEY = ['/users/me/preferences'];
+
+const ThemeContext = createContext<ThemeState>({ theme: 'system', setTheme: async () => false, syncTheme: () => {} });
 export const useTheme = () => useContext(ThemeContext);
 
 /**
@@ -22,6 +29,7 @@ export const useTheme = () => useContext(ThemeContext);
  */
 export function ThemeProvider({ initial, saveAs, children }: { initial: Theme; saveAs: 'preference' | 'cookie'; children: ReactNode }) {
   const [theme, setState] = useState(initial);
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     applyTheme(theme);
@@ -32,21 +40,30 @@ export function ThemeProvider({ initial, saveAs, children }: { initial: Theme; s
     return () => media.removeEventListener('change', follow);
   }, [theme]);
 
-  function setTheme(next: Theme) {
-    const previous = theme;
+  function syncTheme(next: Theme) {
     setState(next);
     document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
-    if (saveAs !== 'preference') return;
-    api.put(`/users/me/preferences/${THEME_PREFERENCE}`, { value: next }).then(
-      () => toast.success(`Theme saved: ${next}`),
-      (err: Error) => {
-        setState(previous);
-        toast.error(`Could not save the theme: ${err.message}`);
-      },
-    );
   }
 
-  return <ThemeContext.Provider value={{ theme, setTheme }}>{children}</ThemeContext.Provider>;
+  async function setTheme(next: Theme): Promise<boolean> {
+    const previous = theme;
+    syncTheme(next);
+    if (saveAs !== 'preference') return true;
+    try {
+      await api.put(`/users/me/preferences/${THEME_PREFERENCE}`, { value: next });
+      toast.success(`Theme saved: ${next}`);
+      return true;
+    } catch (err) {
+      syncTheme(previous);
+      toast.error(`Could not save the theme: ${(err as Error).message}`);
+      return false;
+    } finally {
+      // the preferences page shows where the theme comes from; the header menu changes that too
+      void queryClient.invalidateQueries({ queryKey: PREFERENCES_QUERY_KEY });
+    }
+  }
+
+  return <ThemeContext.Provider value={{ theme, setTheme, syncTheme }}>{children}</ThemeContext.Provider>;
 }
 
 const LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', system: 'System' };
@@ -64,7 +81,7 @@ export function ThemeMenu() {
       </DropdownMenuTrigger>
       <DropdownMenuContent>
         <DropdownMenuLabel>Theme</DropdownMenuLabel>
-        <DropdownMenuRadioGroup value={theme} onValueChange={(v) => setTheme(v as Theme)}>
+        <DropdownMenuRadioGroup value={theme} onValueChange={(v) => void setTheme(v as Theme)}>
           {(Object.keys(LABELS) as Theme[]).map((t) => (
             <DropdownMenuRadioItem key={t} value={t}>
               <Icon name={ICONS[t]} className="size-4" />
