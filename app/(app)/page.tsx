@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { headers } from 'next/headers';
 import { requirePage } from '@/lib/auth/current';
 import { mayVisit } from '@/lib/auth/nav';
+import { requestOrigin } from '@/lib/request-origin';
 import { getApp } from '@/lib/services/app';
-import type { AuditEntry } from '@/lib/services/audit';
 import { listAudit } from '@/lib/services/audit-log';
 import { stats } from '@/lib/services/settings';
+import { actionTone, auditSubject } from '@/components/audit/format';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
@@ -15,14 +15,6 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 
 export const metadata: Metadata = { title: 'Dashboard' };
-
-/** What an entry is about: the setting key, else the user or token it names. */
-function subject(e: AuditEntry): string {
-  const details = (e.details ?? {}) as Record<string, unknown>;
-  const created = (e.newValue ?? {}) as Record<string, unknown>;
-  const named = [details.email, created.email, details.name, details.tokenId].find((v) => typeof v === 'string');
-  return e.key ?? (named as string | undefined) ?? '';
-}
 
 export default async function DashboardPage() {
   const principal = await requirePage('/');
@@ -34,8 +26,7 @@ export default async function DashboardPage() {
     showAudit ? listAudit(app, principal, { limit: 50, offset: 0 }) : null,
   ]);
   const recent = audit?.entries.filter((e) => !e.action.startsWith('auth.')).slice(0, 10);
-  const h = await headers();
-  const origin = `${h.get('x-forwarded-proto') ?? 'http'}://${h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000'}`;
+  const origin = await requestOrigin();
 
   const tiles = [
     { label: 'Settings defined', value: counts.total, href: '/settings' },
@@ -88,8 +79,8 @@ export default async function DashboardPage() {
             <ul aria-label="Recent changes" className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {recent.map((e) => (
                 <li key={e.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2.5 text-sm">
-                  <Badge tone={e.action.endsWith('.delete') || e.action.endsWith('.revoke') ? 'warning' : 'neutral'}>{e.action}</Badge>
-                  <span className="min-w-0 font-mono text-xs break-all">{subject(e)}</span>
+                  <Badge tone={actionTone(e.action)}>{e.action}</Badge>
+                  <span className="min-w-0 font-mono text-xs break-all">{auditSubject(e)}</span>
                   <span className="w-full text-xs text-zinc-600 sm:ml-auto sm:w-auto dark:text-zinc-400">
                     <DateTime value={e.at} /> · {e.scopeId ?? 'no scope'} · {e.actorName ?? 'system'} ({e.source})
                   </span>

@@ -71,3 +71,11 @@ export async function resetPreference(app: App, principal: Principal, key: strin
   await applyWrites(app, principal, [{ kind: 'revert', key, scope: own(principal) }], {}, ctx);
   return { reverted: true as const, key, defaultValue: shown(def, def.defaultValue) };
 }
+
+/** Rows per page of the web app's lists: the caller's `ui.defaultPageSize` preference where the registry defines one. */
+export async function preferredPageSize(app: App, principal: Principal, fallback = 25): Promise<number> {
+  const def = (await getRegistry(app)).byKey.get('ui.defaultPageSize');
+  if (!def?.allowedLevels.includes('user')) return fallback;
+  const { value } = await getPreference(app, principal, def.key, {});
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 500 ? value : fallback;
+}
