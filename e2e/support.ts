@@ -39,3 +39,10 @@ export async function screenshots(page: Page, name: string) {
   }
   if (original) await page.setViewportSize(original);
 }
+
+/** A scope for a spec to work in, created through the API as the signed-in admin (fine when another spec made it first). */
+export async function ensureScope(page: Page, scope: { id: string; level: string; parentId: string; name: string }) {
+  const res = await page.request.post('/api/v1/scopes', { data: scope, headers: asBrowser });
+  expect([201, 409]).toContain(res.status());
+}
+

@@ -7,6 +7,9 @@
 export const ROLES = ['platform_admin', 'tenant_admin', 'event_manager', 'owner', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The level a role must be bound at; roles not named here fit any scope. */
+export const ROLE_LEVEL: Partial<Record<Role, string>> = { platform_admin: 'global', tenant_admin: 'tenant', event_manager: 'event' };
+
 export interface RoleBinding {
   role: Role;
   scopeId: string;

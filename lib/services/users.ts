@@ -3,7 +3,7 @@ import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/client';
 import { roleAssignments, users } from '@/lib/db/schema';
 import { hashPassword } from '@/lib/auth/passwords';
-import { can, type Principal, type Role, type RoleBinding } from '@/lib/auth/policy';
+import { can, ROLE_LEVEL, type Principal, type Role, type RoleBinding } from '@/lib/auth/policy';
 import type { TCreateUser, TUpdateUser } from '@/lib/schemas/identity';
 import type { App } from './app';
 import { appendAudit, type ChangeContext } from './audit';
@@ -34,9 +34,6 @@ const toUser = (r: UserRow, roles: RoleBinding[]): User => ({
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
-
-/** The level a role must be bound at; roles not named here fit any scope. */
-const ROLE_LEVEL: Partial<Record<Role, string>> = { platform_admin: 'global', tenant_admin: 'tenant', event_manager: 'event' };
 
 async function rolesOf(db: Executor, userIds: string[]): Promise<Map<string, RoleBinding[]>> {
   const out = new Map<string, RoleBinding[]>(userIds.map((id) => [id, []]));
