@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useState, useTransition } from 'react';
 import { AUDIT_FILTERS, type AuditFilters } from '@/lib/audit-filters';
 import { queryString } from '@/lib/query-string';
 import { Button, buttonClass } from '@/components/ui/button';
@@ -26,12 +26,15 @@ interface Props {
 export function AuditFilterForm({ values, categories, users, scopes, sources }: Props) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
+  const [pending, startTransition] = useTransition();
   const active = Object.keys(values).length;
 
   function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
-    router.push(`/audit${queryString(Object.fromEntries(AUDIT_FILTERS.map((name) => [name, String(data.get(name) ?? '').trim()])))}`);
+    const query = queryString(Object.fromEntries(AUDIT_FILTERS.map((name) => [name, String(data.get(name) ?? '').trim()])));
+    // the current entries stay until the filtered ones are rendered; the button says it is busy
+    startTransition(() => router.push(`/audit${query}`));
   }
 
   return (
@@ -119,7 +122,7 @@ export function AuditFilterForm({ values, categories, users, scopes, sources }: 
           {(p) => <Input {...p} type="date" name="to" defaultValue={values.to} />}
         </Field>
         <div className="flex items-end gap-2">
-          <Button type="submit" variant="primary">
+          <Button type="submit" variant="primary" pending={pending}>
             Apply filters
           </Button>
           {active > 0 && (

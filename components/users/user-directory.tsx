@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type ReactNode } from 'react';
+import { useState, useTransition, type ReactNode } from 'react';
 import { queryString } from '@/lib/query-string';
 import type { User } from '@/lib/services/users';
 import { roleLabel } from '@/components/audit/format';
@@ -31,6 +31,7 @@ interface Props {
 export function UserDirectory({ users, total, query, scopes, meId, pager }: Props) {
   const router = useRouter();
   const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [searching, startTransition] = useTransition();
   const mayManage = scopes.length > 0;
 
   const edit = (u: User) =>
@@ -58,7 +59,8 @@ export function UserDirectory({ users, total, query, scopes, meId, pager }: Prop
         action="/users"
         onSubmit={(e) => {
           e.preventDefault();
-          router.push(`/users${queryString({ q: String(new FormData(e.currentTarget).get('q') ?? '').trim() })}`);
+          const q = String(new FormData(e.currentTarget).get('q') ?? '').trim();
+          startTransition(() => router.push(`/users${queryString({ q })}`));
         }}
         className="mb-4 flex gap-2"
       >
@@ -66,7 +68,9 @@ export function UserDirectory({ users, total, query, scopes, meId, pager }: Prop
           Search users
         </label>
         <Input key={query} id="user-search" name="q" type="search" defaultValue={query} placeholder="Name or email" className="max-w-xs" />
-        <Button type="submit">Search</Button>
+        <Button type="submit" pending={searching}>
+          Search
+        </Button>
       </form>
 
       <Card>
