@@ -40,14 +40,20 @@ test('a platform admin creates a tenant admin with a role in a tenant; server er
   await expect(row.getByRole('list', { name: `Roles of ${TINA.name}` })).toHaveText(`tenant admin · ${TENANT.id}`);
   await screenshots(page, 'users');
 
-  // edit: rename, then the change shows
+  // edit: rename and disable, then enable again
   await row.getByRole('button', { name: `Edit ${TINA.name}` }).click();
   const edit = page.getByRole('dialog', { name: `Edit ${TINA.name}` });
   await expect(edit.getByLabel('Scope 1')).toHaveValue(TENANT.id);
   await edit.getByLabel('Name').fill('Tina T. Tenant');
+  await edit.getByRole('switch', { name: 'Account disabled' }).click();
   await edit.getByRole('button', { name: 'Save changes' }).click();
   await expect(edit).toBeHidden();
-  await expect(page.getByRole('row').filter({ hasText: TINA.email })).toContainText('Tina T. Tenant');
+  await expect(row).toContainText('Tina T. Tenant');
+  await expect(row).toContainText('Disabled');
+  await row.getByRole('button', { name: 'Edit Tina T. Tenant' }).click();
+  await page.getByRole('switch', { name: 'Account disabled' }).click();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(row).toContainText('Active');
 });
 
 test('the tenant admin sees only the users of their tenant, and manages their own API tokens', async ({ browser, baseURL }) => {

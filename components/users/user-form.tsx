@@ -89,11 +89,15 @@ export function UserForm({ user, self, scopes, onDone }: { user: User | null; se
 
       {user && (
         <div className="flex items-center justify-between gap-3">
-          <label htmlFor="user-disabled" className="text-sm font-medium">
-            Account disabled
-            <span className="block text-xs font-normal text-zinc-600 dark:text-zinc-400">A disabled user cannot sign in, and their API tokens stop working.</span>
-          </label>
-          <Switch id="user-disabled" checked={disabled} onCheckedChange={(on) => setValue('disabled', on, { shouldDirty: true })} disabled={self} />
+          <div>
+            <label htmlFor="user-disabled" className="text-sm font-medium">
+              Account disabled
+            </label>
+            <p id="user-disabled-hint" className="text-xs text-zinc-600 dark:text-zinc-400">
+              A disabled user cannot sign in, and their API tokens stop working.
+            </p>
+          </div>
+          <Switch id="user-disabled" aria-describedby="user-disabled-hint" checked={disabled} onCheckedChange={(on) => setValue('disabled', on, { shouldDirty: true })} disabled={self} />
         </div>
       )}
 
