@@ -1,8 +1,9 @@
 import { redirect } from 'next/navigation';
 import { requirePrincipal } from '@/lib/auth/current';
-import { navFor } from '@/lib/auth/nav';
+import { mayVisit, navFor } from '@/lib/auth/nav';
 import { getApp } from '@/lib/services/app';
 import { isSetupComplete } from '@/lib/services/setup';
+import { CommandPalette } from '@/components/search/command-palette';
 import { AppShell } from '@/components/shell/app-shell';
 import { StorageUnavailable } from '@/components/shell/storage-unavailable';
 
@@ -26,7 +27,7 @@ export default async function SignedInLayout({ children }: { children: React.Rea
   if (!done) redirect('/setup');
   const principal = await requirePrincipal();
   return (
-    <AppShell nav={navFor(principal)} user={{ name: principal.name, email: principal.email }}>
+    <AppShell nav={navFor(principal)} user={{ name: principal.name, email: principal.email }} search={mayVisit(principal, '/settings') && <CommandPalette />}>
       {children}
     </AppShell>
   );

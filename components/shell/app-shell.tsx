@@ -15,10 +15,10 @@ function Brand() {
 }
 
 /**
- * The signed-in app: sections in a sidebar (a drawer below lg), a header with the theme and account
- * menus, and the page. Pages render their own PageHeader inside `children`.
+ * The signed-in app: sections in a sidebar (a drawer below lg), a header with search (for those who read
+ * settings) and the theme and account menus, and the page. Pages render their own PageHeader inside `children`.
  */
-export function AppShell({ nav, user, children }: { nav: NavItem[]; user: { name: string; email: string }; children: ReactNode }) {
+export function AppShell({ nav, user, search, children }: { nav: NavItem[]; user: { name: string; email: string }; search?: ReactNode; children: ReactNode }) {
   return (
     <div className="min-h-dvh lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
       <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:fixed focus:top-2 focus:left-2 dark:bg-zinc-900">
@@ -41,6 +41,7 @@ export function AppShell({ nav, user, children }: { nav: NavItem[]; user: { name
             <Brand />
           </div>
           <div className="flex-1" />
+          {search}
           <ThemeMenu />
           <UserMenu name={user.name} email={user.email} />
         </header>

@@ -5,6 +5,7 @@ const paths = {
   moon: 'M21 12.79A9 9 0 1 1 11.21 3 7 7 0 0 0 21 12.79Z',
   monitor: 'M4 5h16v11H4zM8 20h8m-4-4v4',
   chevron: 'm6 9 6 6 6-6',
+  search: 'm21 21-4.35-4.35M17 11a6 6 0 1 1-12 0 6 6 0 0 1 12 0Z',
 };
 
 export function Icon({ name, className = 'size-5' }: { name: keyof typeof paths; className?: string }) {
