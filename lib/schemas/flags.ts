@@ -13,7 +13,7 @@ export const ZFlagKey = z.string().max(200).regex(SETTING_KEY_PATTERN, 'must be 
 /** A variant value is what OpenFeature clients receive: a string, number, boolean or JSON object/array. */
 const ZVariantValue = z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown()), z.array(z.unknown())]);
 export const ZFlagVariant = z.strictObject({
-  key: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'),
+  key: z.string().min(1, 'must not be empty').max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'),
   value: ZVariantValue,
   weight: z.number().int().min(0).max(100),
 });
