@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { isShown } from '@/lib/client/setting-form';
 import { Card, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { levelLabel } from './format';
+import { formatValue, levelLabel } from './format';
 import { ReasonDialog } from './reason-dialog';
 import { SettingRow, type ReasonRequest } from './setting-row';
 import type { LevelInfo, ScopeContext, ScopeNode, SettingsSchema, SettingView } from './types';
@@ -68,8 +68,8 @@ export function SettingsView({ schema, scopes, canReveal }: { schema: SettingsSc
   }, [schema, scopes]);
 
   // showWhen compares with the value in effect at this scope
-  const effective = useMemo(() => new Map(schema.categories.flatMap((c) => c.groups.flatMap((g) => g.settings.map((s) => [s.key, s.currentValue])))), [schema]);
-  const shown = (s: SettingView) => isShown(s, (key) => effective.get(key));
+  const byKey = useMemo(() => new Map(schema.categories.flatMap((c) => c.groups.flatMap((g) => g.settings.map((s) => [s.key, s])))), [schema]);
+  const shown = (s: SettingView) => isShown(s, (key) => byKey.get(key)?.currentValue);
 
   function select(category: string) {
     const params = new URLSearchParams(searchParams);
@@ -106,31 +106,52 @@ export function SettingsView({ schema, scopes, canReveal }: { schema: SettingsSc
       {/* only the active panel, mounted at once (forceMount): a setting the URL's #hash names is in the DOM
           when the effect that focuses it runs, not one render later */}
       {categories.filter((c) => c.key === active).map((c) => {
-        const groups = c.groups.map((g) => ({ ...g, settings: g.settings.filter(shown) })).filter((g) => g.settings.length);
         return (
           <T.Content key={c.key} value={c.key} forceMount className="mt-4 space-y-6 outline-none">
             {c.description && <p className="text-sm text-zinc-600 dark:text-zinc-400">{c.description}</p>}
-            {groups.length === 0 && (
-              <Card>
-                <EmptyState title="Nothing to show here" description="The settings of this category only apply when other settings have certain values." />
-              </Card>
-            )}
-            {groups.map((g) => (
-              <Card key={g.key} aria-labelledby={`group-${c.key}-${g.key}`}>
-                <CardHeader id={`group-${c.key}-${g.key}`} title={g.label} />
-                <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                  {g.settings.map((s) => (
-                    <li key={s.key}>
-                      <SettingRow setting={s} scope={scope} canReveal={canReveal} askReason={setReasonRequest} />
-                    </li>
-                  ))}
-                </ul>
-              </Card>
-            ))}
+            {c.groups.map((g) => {
+              const visible = g.settings.filter(shown);
+              return (
+                <Card key={g.key} aria-labelledby={`group-${c.key}-${g.key}`}>
+                  <CardHeader id={`group-${c.key}-${g.key}`} title={g.label} />
+                  {visible.length > 0 && (
+                    <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                      {visible.map((s) => (
+                        <li key={s.key}>
+                          <SettingRow setting={s} scope={scope} canReveal={canReveal} askReason={setReasonRequest} />
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  <HiddenNote hidden={g.settings.filter((s) => !shown(s))} byKey={byKey} />
+                </Card>
+              );
+            })}
           </T.Content>
         );
       })}
       <ReasonDialog action={reasonRequest} onClose={() => setReasonRequest(null)} />
     </T.Root>
+  );
+}
+
+/** Says which settings showWhen hides and what brings them back, so nobody hunts for them. */
+function HiddenNote({ hidden, byKey }: { hidden: SettingView[]; byKey: Map<string, SettingView> }) {
+  const byCondition = new Map<string, string[]>();
+  for (const s of hidden) {
+    const { settingKey, equals } = s.ui!.showWhen!;
+    const on = byKey.get(settingKey);
+    const condition = on ? `${on.label} is ${formatValue(on, equals)}` : `${settingKey} is ${JSON.stringify(equals)}`;
+    byCondition.set(condition, [...(byCondition.get(condition) ?? []), s.label]);
+  }
+  if (!byCondition.size) return null;
+  return (
+    <ul className="space-y-1 border-t border-zinc-100 px-4 py-3 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+      {[...byCondition].map(([condition, labels]) => (
+        <li key={condition}>
+          Shown when {condition}: {labels.join(', ')}.
+        </li>
+      ))}
+    </ul>
   );
 }
