@@ -34,7 +34,9 @@ export function ScopeNavigator(props: Props) {
           <Button className="w-full xl:hidden">
             <span className="min-w-0 flex-1 truncate text-left">
               Scope: {current?.name ?? props.currentId}
-              {current && <span className="ml-1.5 font-normal text-zinc-500 dark:text-zinc-400">{levelLabel(props.levels, current.level)}</span>}
+              {current && levelLabel(props.levels, current.level) !== current.name && (
+                <span className="ml-1.5 font-normal text-zinc-500 dark:text-zinc-400">{levelLabel(props.levels, current.level)}</span>
+              )}
             </span>
             <Icon name="chevron" className="size-4" />
           </Button>

@@ -50,25 +50,27 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         </div>
         <div className="min-w-0 space-y-4">
           <div>
-            <nav aria-label="Scope path">
-              <ol className="flex flex-wrap items-center gap-1 text-sm text-zinc-600 dark:text-zinc-400">
-                {path.map((p, i) => (
-                  <li key={p.scopeId} className="flex items-center gap-1">
-                    {i > 0 && <span aria-hidden>›</span>}
-                    {p === here ? (
-                      <span aria-current="page">{nameOf(p.scopeId)}</span>
-                    ) : (
-                      <Link href={`/settings?${new URLSearchParams({ scope: p.scopeId, ...(typeof category === 'string' && { category }) })}`} className="rounded hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
-                        {nameOf(p.scopeId)}
-                      </Link>
-                    )}
-                  </li>
-                ))}
-              </ol>
-            </nav>
+            {path.length > 1 && (
+              <nav aria-label="Scope path">
+                <ol className="flex flex-wrap items-center gap-1 text-sm text-zinc-600 dark:text-zinc-400">
+                  {path.map((p, i) => (
+                    <li key={p.scopeId} className="flex items-center gap-1">
+                      {i > 0 && <span aria-hidden>›</span>}
+                      {p === here ? (
+                        <span aria-current="page">{nameOf(p.scopeId)}</span>
+                      ) : (
+                        <Link href={`/settings?${new URLSearchParams({ scope: p.scopeId, ...(typeof category === 'string' && { category }) })}`} className="rounded hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+                          {nameOf(p.scopeId)}
+                        </Link>
+                      )}
+                    </li>
+                  ))}
+                </ol>
+              </nav>
+            )}
             <h2 className="mt-1 flex flex-wrap items-center gap-2 text-lg font-semibold">
               {nameOf(here.scopeId)}
-              <Badge>{levelLabel(levels, here.level)}</Badge>
+              {levelLabel(levels, here.level) !== nameOf(here.scopeId) && <Badge>{levelLabel(levels, here.level)}</Badge>}
             </h2>
           </div>
           <SettingsView schema={schema} scopes={nodes} canReveal={can(principal, 'settings.reveal')} />
