@@ -120,6 +120,3 @@ export function SettingEditor({ def, id, labelId, describedBy, invalid, value, o
     </div>
   );
 }
-
-/** Controls that take the whole width (lists, JSON, long text): the buttons go below them, not beside. */
-export const isWideEditor = (def: FormDefinition) => def.type === 'json' || def.type === 'cidr-list' || def.type === 'multiselect' || def.ui?.control === 'textarea';
