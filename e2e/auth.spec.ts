@@ -126,4 +126,10 @@ test('people see only the sections their roles allow', async ({ page, browser })
   // no audit log to read: no recent changes card either
   await expect(other.getByRole('list', { name: 'Recent changes' })).toHaveCount(0);
   await screenshots(other, 'dashboard-member');
+  // the pages that are not theirs answer a real 404, like pages that do not exist
+  for (const path of ['/settings', '/flags', '/audit', '/users']) {
+    const res = await other.goto(path);
+    expect(res!.status(), path).toBe(404);
+    await expect(other.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  }
 });

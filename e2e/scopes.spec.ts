@@ -118,8 +118,8 @@ test('a tenant admin sees only their own tenant and cannot reach another one', a
   await setting(page, 'Max Position Notifications').getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Max Position Notifications saved')).toBeVisible();
 
-  // another tenant answers like a page that does not exist, with none of its data (HTTP 200: the shell
-  // streams before the page decides, as for every page behind the app's loading state)
+  // another tenant answers like a page that does not exist, with none of its data (HTTP 200: the scope is
+  // a query parameter, decided by the page after its loading state has streamed)
   const res = await page.goto(`/settings?scope=${BETA.id}`);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   const html = await res!.text();
