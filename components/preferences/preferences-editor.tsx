@@ -4,6 +4,7 @@ import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-quer
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { api, ApiError } from '@/lib/client/api';
+import { draftOf, type Draft } from '@/lib/client/setting-form';
 import { validateValue } from '@/lib/engine/value-schema';
 import type { TDefinition } from '@/lib/schemas/definition';
 import { parseTheme, THEME_PREFERENCE, type Theme } from '@/lib/theme';
@@ -14,7 +15,7 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { Dialog, DialogClose, DialogContent, DialogFooter, DialogTrigger } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { asText, controlKind, isChoice, PreferenceControl } from './preference-control';
+import { SettingEditor } from '@/components/settings/setting-editor';
 
 /** GET /users/me/preferences: resolved values and the level each came from ('user' = the caller's own). */
 export interface PreferencesAnswer {
@@ -39,6 +40,9 @@ async function reload(queryClient: QueryClient, syncTheme: (t: Theme) => void) {
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Choices take effect on change; typed values are saved explicitly, so half-typed input is never sent. */
+const isChoice = (def: TDefinition) => def.type === 'boolean' || def.type === 'enum' || def.type === 'multiselect';
 
 export function PreferencesEditor({ sections, initial }: { sections: PreferenceSection[]; initial: PreferencesAnswer }) {
   const { data } = useQuery({ queryKey: PREFERENCES_QUERY_KEY, queryFn: fetchPreferences, initialData: initial });
@@ -99,21 +103,19 @@ function Origin({ from }: { from: string }) {
 function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown; from: string }) {
   const queryClient = useQueryClient();
   const { theme, setTheme, syncTheme } = useTheme();
-  const [draft, setDraft] = useState<unknown>(undefined); // undefined: showing what is saved
+  const [draft, setDraft] = useState<Draft>(); // undefined: showing what is saved
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
-  const kind = controlKind(def);
-  const choice = isChoice(kind);
+  const choice = isChoice(def);
   // the theme has one source of truth, the shell's provider, which the header menu changes too
   const isTheme = def.key === THEME_PREFERENCE && parseTheme(value) !== null;
-  const saved = isTheme ? theme : value;
-  const shown = draft !== undefined ? draft : choice ? saved : asText(def, saved);
+  const shown = draft ?? draftOf(def, isTheme ? theme : value);
   const id = `pref-${def.key.replace(/\./g, '-')}`;
   const describedBy = [def.description && `${id}-desc`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
 
-  async function save(input: unknown) {
+  async function save(input: Draft) {
     setError(undefined);
-    let candidate = input;
+    let candidate: unknown = input;
     if (def.type === 'json' && typeof input === 'string') {
       try {
         candidate = JSON.parse(input);
@@ -128,7 +130,7 @@ function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown;
       return setError(`${def.label} ${issue.rule === 'pattern' && def.ui?.placeholder ? `must look like ${def.ui.placeholder}` : issue.message}`);
     }
     if (isTheme) return void setTheme(checked.value as Theme);
-    if (choice) setDraft(checked.value);
+    if (choice) setDraft(input);
     setPending(true);
     try {
       await api.put(`/users/me/preferences/${def.key}`, { value: checked.value });
@@ -162,18 +164,19 @@ function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown;
   }
 
   const control = (
-    <PreferenceControl
+    <SettingEditor
       def={def}
       id={id}
+      labelId={`${id}-label`}
       value={shown}
       onChange={(v) => (choice ? void save(v) : (setDraft(v), setError(undefined)))}
+      onBlur={() => {}}
       describedBy={describedBy}
       invalid={!!error}
-      disabled={pending}
     />
   );
   const label =
-    kind === 'checkboxes' ? (
+    def.type === 'multiselect' ? (
       <span id={`${id}-label`} className="text-sm font-medium">
         {def.label}
       </span>
@@ -184,7 +187,7 @@ function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown;
     );
 
   return (
-    <div className="grid gap-3 px-4 py-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,20rem)] sm:items-start sm:gap-6">
+    <div className="grid gap-3 px-4 py-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,30rem)] sm:items-start sm:gap-6">
       <div className="min-w-0">
         <div className="flex flex-wrap items-center gap-2">
           {label}
@@ -212,10 +215,14 @@ function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown;
             className="flex items-start gap-2"
           >
             <div className="min-w-0 flex-1">{control}</div>
-            <Button type="submit" size="sm" className="mt-1" pending={pending} disabled={draft === undefined}>
-              Save<span className="sr-only"> {def.label}</span>
-            </Button>
-            {from === 'user' && draft === undefined && <ResetButton label={def.label} pending={pending} onClick={reset} className="mt-1" />}
+            {/* Save while there is something to save, else Reset where there is a value of your own */}
+            {draft !== undefined ? (
+              <Button type="submit" size="sm" className="mt-1" pending={pending}>
+                Save<span className="sr-only"> {def.label}</span>
+              </Button>
+            ) : (
+              from === 'user' && <ResetButton label={def.label} pending={pending} onClick={reset} className="mt-1" />
+            )}
           </form>
         )}
         {error && (
