@@ -195,15 +195,17 @@ export async function flagMatrix(app: App, principal: Principal): Promise<TFlagM
   const columns = [{ id: 'global', name: 'Global' }, ...tenants];
   const paths = await Promise.all(columns.map(async (c) => pathIds(await scopePath(app, c.id))));
   const table = await loadTable(app.db);
-  const flags = [...table.keys()].sort().map((key) => {
+  // a flag whose rows all sit in tenants the caller cannot read stays unknown to them
+  const seen = (scopeId: string) => visible === null || scopeId === 'global' || visible.includes(scopeId);
+  const flags = [...table.keys()].sort().filter((key) => [...table.get(key)!.keys()].some(seen)).map((key) => {
     const rows = table.get(key)!;
     const cells: Record<string, { enabled: boolean; inherited: boolean }> = {};
     columns.forEach((c, i) => {
       const row = effectiveRule(rows, paths[i]);
       cells[c.id] = { enabled: row?.enabled ?? false, inherited: row?.scopeId !== c.id };
     });
-    const main = rows.get('global') ?? rows.values().next().value!;
-    const evaluated = [...rows.values()].filter((r) => r.lastEvaluatedAt && (visible === null || r.scopeId === 'global' || visible.includes(r.scopeId))).map((r) => r.lastEvaluatedAt!.getTime());
+    const main = rows.get('global') ?? [...rows.values()].find((r) => seen(r.scopeId))!;
+    const evaluated = [...rows.values()].filter((r) => r.lastEvaluatedAt && seen(r.scopeId)).map((r) => r.lastEvaluatedAt!.getTime());
     return {
       key,
       description: main.description,

@@ -317,8 +317,11 @@ describe('GET /flags/matrix', () => {
     expect(Date.parse(after.lastEvaluatedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
-  it('shows a tenant admin only their own tenants', async () => {
+  it('shows a tenant admin only their own tenants, and no flag that lives only in another tenant', async () => {
+    expectStatus(await create({ key: 'feature.onlyInB', scope: 'tenant-b', enabled: true, description: 'B only' }), 201);
     const matrix = expectStatus(await flags('GET', '/matrix', { token: tenantAdmin.token }), 200);
     expect(matrix.scopes.map((c: { id: string }) => c.id)).toEqual(['global', 'tenant-a']);
+    expect(matrix.flags.map((f: { key: string }) => f.key)).not.toContain('feature.onlyInB');
+    expect(expectStatus(await flags('GET', '/matrix'), 200).flags.map((f: { key: string }) => f.key)).toContain('feature.onlyInB');
   });
 });
