@@ -436,10 +436,6 @@ async function checkCrossField(
   }
 }
 
-function requireChange(outcome: WriteOutcome): WriteResult {
-  return outcome.results[0];
-}
-
 export function writeAnswer(r: WriteResult) {
   return { setting: publicDefinition(r.def), scope: r.scope, value: shown(r.def, r.value), locked: r.locked, version: r.version, audit: r.audit };
 }
@@ -459,12 +455,12 @@ export async function setValue(
     { reason: input.reason },
     ctx,
   );
-  return writeAnswer(requireChange(outcome));
+  return writeAnswer(outcome.results[0]);
 }
 
 export async function revertValue(app: App, principal: Principal, key: string, input: { scope: string; reason?: string; ifMatch?: number }, ctx: ChangeContext) {
   const outcome = await applyWrites(app, principal, [{ kind: 'revert', key, scope: input.scope, ifMatch: input.ifMatch }], { reason: input.reason }, ctx);
-  const r = requireChange(outcome);
+  const r = outcome.results[0];
   const userId = parseUserScope(input.scope);
   const path = userId !== null ? GLOBAL_PATH : await scopePath(app, input.scope);
   const now = await resolveInternal(app, r.def, { path, userId: userId ?? undefined });
@@ -551,7 +547,7 @@ export async function rollback(
           ifMatch: input.ifMatch,
         };
   const outcome = await applyWrites(app, principal, [op], { reason: input.reason, source: 'rollback' }, ctx);
-  return { ...writeAnswer(requireChange(outcome)), rolledBackTo: input.toVersion };
+  return { ...writeAnswer(outcome.results[0]), rolledBackTo: input.toVersion };
 }
 
 /** A secret in plain text, for a platform admin who re-entered their password. Audited. */
