@@ -5,7 +5,7 @@ import { PATH_HEADER } from '@/lib/auth/headers';
 const PUBLIC = new Set(['/signin', '/setup']);
 
 /**
- * A cheap first gate in front of the pages (never the API): no session cookie at all → /signin, coming
+ * A cheap first gate in front of the pages (never the API or OFREP): no session cookie at all → /signin, coming
  * back here afterwards. Whether a cookie is still valid, and whether setup is done, needs the database
  * and is checked by the pages themselves (lib/auth/current.ts).
  */
@@ -23,5 +23,5 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/((?!api/|_next/|favicon\\.ico|.*\\.(?:png|svg|ico|txt|xml|webmanifest)$).*)'],
+  matcher: ['/((?!api/|ofrep/|_next/|favicon\\.ico|.*\\.(?:png|svg|ico|txt|xml|webmanifest)$).*)'],
 };
