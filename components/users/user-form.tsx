@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ROLE_LEVEL, ROLES, type Role } from '@/lib/auth/policy';
 import { api, ApiError } from '@/lib/client/api';
 import { ZCreateUserBody, ZPassword, ZRoleBinding } from '@/lib/schemas/identity';
-import type { User } from '@/lib/services/users';
+import type { TUser as User } from '@/lib/schemas/identity';
 import { roleLabel } from '@/components/audit/format';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

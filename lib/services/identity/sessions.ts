@@ -1,16 +1,16 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/client';
-import { users } from '@/lib/db/schema';
 import { hashPassword, verifyPassword } from '@/lib/auth/passwords';
 import { primaryRole, type Principal } from '@/lib/auth/policy';
-import type { App } from './app';
-import { appendAudit, type ChangeContext } from './audit';
-import { inTransaction } from './changes';
-import { getRegistry } from './definitions';
-import { scopePath } from './scopes';
-import { resolveInternal } from './settings';
-import { loadPrincipal } from './tokens';
+import { appendAudit } from '../audit/append';
+import type { ChangeContext } from '../audit/types';
+import type { App } from '../kernel/app';
+import { inTransaction } from '../kernel/transaction';
+import { getRegistry } from '../registry/read';
+import { scopePath } from '../scopes/path';
+import { resolveInternal } from '../settings/resolve';
+import { loadPrincipal } from './principal';
+import { selectUser, selectUserByEmail, updateUserRow, type UserRow } from './store';
 
 /**
  * Browser sign-in and sessions: password checks with lockout, and whether a session is still alive.
@@ -61,7 +61,7 @@ async function actorOf(tx: Executor, userId: string) {
 export async function signInWithPassword(app: App, input: { email: string; password: string }, meta: { ip: string | null }): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   const ctx = (actor: ChangeContext['actor']): ChangeContext => ({ actor, source: 'manual', ip: meta.ip });
-  const [row] = await app.db.select().from(users).where(eq(sql`lower(${users.email})`, email));
+  const row = await selectUserByEmail(app.db, email);
 
   if (!row || row.disabled) {
     await burnHashCheck(input.password);
@@ -75,35 +75,45 @@ export async function signInWithPassword(app: App, input: { email: string; passw
 
   const settings = await authSettings(app);
   const passwordOk = row.lockedUntil && row.lockedUntil > new Date() ? false : await verifyPassword(input.password, row.passwordHash);
-  return inTransaction(app, async (tx) => {
-    // re-read under a row lock: concurrent attempts must each count
-    const [user] = await tx.select().from(users).where(eq(users.id, row.id)).for('update');
-    const now = new Date();
-    const actor = await actorOf(tx, user.id);
-    if (user.lockedUntil && user.lockedUntil > now) {
-      await appendAudit(tx, ctx(actor), [{ action: 'auth.signin', details: { outcome: 'locked', method: 'password', email, lockedUntil: user.lockedUntil.toISOString() } }]);
-      return { ok: false, reason: 'locked', retryAfterMinutes: minutesLeft(user.lockedUntil, now) };
-    }
-    if (passwordOk) {
-      await tx.update(users).set({ failedLoginAttempts: 0, lockedUntil: null }).where(eq(users.id, user.id));
-      await appendAudit(tx, ctx(actor), [{ action: 'auth.signin', details: { outcome: 'success', method: 'password', email } }]);
-      return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
-    }
-    const attempts = user.failedLoginAttempts + 1;
-    const entries = [{ action: 'auth.signin', details: { outcome: 'failure', method: 'password', email, attempts } }];
-    if (attempts < settings.maxLoginAttempts) {
-      await tx.update(users).set({ failedLoginAttempts: attempts }).where(eq(users.id, user.id));
-      await appendAudit(tx, ctx(actor), entries);
-      return { ok: false, reason: 'invalid' };
-    }
-    const lockedUntil = new Date(now.getTime() + settings.lockoutDurationMinutes * MINUTE);
-    await tx.update(users).set({ failedLoginAttempts: 0, lockedUntil }).where(eq(users.id, user.id));
-    await appendAudit(tx, ctx(actor), [
-      ...entries,
-      { action: 'auth.lockout', details: { userId: user.id, email, attempts, lockedUntil: lockedUntil.toISOString() } },
-    ]);
-    return { ok: false, reason: 'locked', retryAfterMinutes: minutesLeft(lockedUntil, now) };
-  });
+  return inTransaction(app, (tx) => recordAttempt(tx, row, passwordOk, settings, email, ctx));
+}
+
+/** Counts one password attempt on the user (under a row lock) and audits its outcome. */
+async function recordAttempt(
+  tx: Executor,
+  row: UserRow,
+  passwordOk: boolean,
+  settings: AuthSettings,
+  email: string,
+  ctx: (actor: ChangeContext['actor']) => ChangeContext,
+): Promise<SignInResult> {
+  // re-read under a row lock: concurrent attempts must each count
+  const user = (await selectUser(tx, row.id, { forUpdate: true })) ?? row;
+  const now = new Date();
+  const actor = await actorOf(tx, user.id);
+  if (user.lockedUntil && user.lockedUntil > now) {
+    await appendAudit(tx, ctx(actor), [{ action: 'auth.signin', details: { outcome: 'locked', method: 'password', email, lockedUntil: user.lockedUntil.toISOString() } }]);
+    return { ok: false, reason: 'locked', retryAfterMinutes: minutesLeft(user.lockedUntil, now) };
+  }
+  if (passwordOk) {
+    await updateUserRow(tx, user.id, { failedLoginAttempts: 0, lockedUntil: null });
+    await appendAudit(tx, ctx(actor), [{ action: 'auth.signin', details: { outcome: 'success', method: 'password', email } }]);
+    return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+  }
+  const attempts = user.failedLoginAttempts + 1;
+  const entries = [{ action: 'auth.signin', details: { outcome: 'failure', method: 'password', email, attempts } }];
+  if (attempts < settings.maxLoginAttempts) {
+    await updateUserRow(tx, user.id, { failedLoginAttempts: attempts });
+    await appendAudit(tx, ctx(actor), entries);
+    return { ok: false, reason: 'invalid' };
+  }
+  const lockedUntil = new Date(now.getTime() + settings.lockoutDurationMinutes * MINUTE);
+  await updateUserRow(tx, user.id, { failedLoginAttempts: 0, lockedUntil });
+  await appendAudit(tx, ctx(actor), [
+    ...entries,
+    { action: 'auth.lockout', details: { userId: user.id, email, attempts, lockedUntil: lockedUntil.toISOString() } },
+  ]);
+  return { ok: false, reason: 'locked', retryAfterMinutes: minutesLeft(lockedUntil, now) };
 }
 
 /**
@@ -112,7 +122,7 @@ export async function signInWithPassword(app: App, input: { email: string; passw
  */
 export async function signInWithOidc(app: App, claims: { email?: unknown; email_verified?: unknown }, meta: { ip: string | null; issuer: string }) {
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
-  const [row] = email && claims.email_verified === true ? await app.db.select().from(users).where(eq(sql`lower(${users.email})`, email)) : [];
+  const row = email && claims.email_verified === true ? await selectUserByEmail(app.db, email) : undefined;
   const user = row && !row.disabled ? row : undefined;
   await inTransaction(app, async (tx) =>
     appendAudit(tx, { actor: user ? await actorOf(tx, user.id) : { id: null, name: null, role: null }, source: 'manual', ip: meta.ip }, [

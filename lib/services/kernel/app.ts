@@ -2,8 +2,8 @@ import 'server-only';
 import { openDatabase, type Database, type Db } from '@/lib/db/client';
 import { readEnv } from '@/lib/env';
 import { Caches } from './cache';
-import { checkEncryptionKey } from './setup';
 import { createSecretBox, loadOrCreateEmbeddedKey, parseEncryptionKey, type SecretBox } from './secrets';
+import { readEncryptionKeyCheck } from './store';
 
 /** Everything a service needs: the database, the secret box and the in-process caches. */
 export interface App {
@@ -53,6 +53,14 @@ async function openFromEnv(): Promise<App> {
   const app = await createApp(database, createSecretBox(key));
   await checkEncryptionKey(app);
   return app;
+}
+
+/** Refuses to run with a different ENCRYPTION_KEY than the one secrets were written with. */
+export async function checkEncryptionKey(app: App): Promise<void> {
+  const check = await readEncryptionKeyCheck(app.db);
+  if (check && check !== app.secrets.fingerprint) {
+    throw new Error('ENCRYPTION_KEY does not match the key this database was set up with; secrets could not be read');
+  }
 }
 
 /** Closes the process-wide app if it was ever opened (an embedded database must flush before exit). */

@@ -2,6 +2,7 @@ import 'server-only';
 import type { TCategory, TDefinition } from '@/lib/schemas/definition';
 import type { ScopeRef } from '@/lib/engine/types';
 import type { Principal } from '@/lib/auth/policy';
+import type { TLevel } from '@/lib/schemas/registry';
 
 export interface Registry {
   /** In display order: categories by position, then definitions by position. */
@@ -9,13 +10,6 @@ export interface Registry {
   byKey: Map<string, TDefinition>;
   categories: (TCategory & { position: number })[];
   categoryByKey: Map<string, TCategory & { position: number }>;
-}
-
-export interface Level {
-  key: string;
-  label: string;
-  parentKey: string | null;
-  position: number;
 }
 
 /** A change other parts (and other instances, via NOTIFY) must forget cached state for. */
@@ -38,7 +32,7 @@ const MAX_PATHS = 50_000;
  */
 export class Caches {
   registry: Registry | null = null;
-  levels: Level[] | null = null;
+  levels: TLevel[] | null = null;
   setupComplete = false;
   private paths = new Map<string, ScopeRef[]>();
   private resolved = new Map<string, Map<string, unknown>>();

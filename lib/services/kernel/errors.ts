@@ -42,6 +42,7 @@ export class ServiceError extends Error {
   }
 }
 
-export const fail = (code: ErrorCode, message: string, field?: string, details?: unknown): never => {
+/** Throws a ServiceError; `never`, so TypeScript knows nothing after it runs. */
+export function fail(code: ErrorCode, message: string, field?: string, details?: unknown): never {
   throw new ServiceError(code, message, field, details);
-};
+}

@@ -3,9 +3,6 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const MASK = '********';
-export const REDACTED = '[REDACTED]';
-
 /** AES-256-GCM for secret setting values. Ciphertext format: `v<keyVersion>:<iv>:<tag>:<data>` (base64url). */
 export interface SecretBox {
   keyVersion: number;

@@ -2,9 +2,10 @@ import 'server-only';
 import { can, reachableRoots, type Action, type Principal } from '@/lib/auth/policy';
 import { parseUserScope } from '@/lib/engine/hierarchy';
 import type { ScopeRef } from '@/lib/engine/types';
-import type { App } from './app';
-import { fail } from './errors';
-import { pathIds, scopePath, subtreeIds } from './scopes';
+import type { App } from '../kernel/app';
+import { fail } from '../kernel/errors';
+import { pathIds, scopePath } from './path';
+import { subtreeIds } from './read';
 
 /** A resolution context as the API takes it (API.md "Scopes and the hierarchy"). */
 export interface ContextInput {
@@ -45,7 +46,9 @@ export async function resolveContext(
   for (const id of named) if (!ids.includes(id)) fail('INVALID_REQUEST', `Scope "${id}" is not on the path of "${ids[0]}"`, 'scope');
   const ownOnly = opts.ownPreferences && named.length === 0;
   const action = opts.action ?? 'settings.read';
-  if (!ownOnly && !can(principal, action, { scopePath: ids })) fail('INSUFFICIENT_PERMISSIONS', `You may not ${DOING[action] ?? action} at scope "${ids[0]}"`);
+  // own preferences only: the policy's "everyone reads their own values" rule decides, not the path
+  const allowed = ownOnly ? can(principal, 'settings.read', { userId: principal.userId }) : can(principal, action, { scopePath: ids });
+  if (!allowed) fail('INSUFFICIENT_PERMISSIONS', `You may not ${DOING[action] ?? action} at scope "${ids[0]}"`);
   let userId: string | undefined;
   if (input.userId) {
     userId = input.userId === 'me' ? principal.userId : input.userId;
@@ -56,13 +59,14 @@ export async function resolveContext(
 
 /**
  * Every scope id whose values and audit entries the caller may see, or null for "all" (platform admins).
- * Includes `global` for tenant admins (read-only view) and the caller's own user scope.
+ * Includes `global` where the policy lets the caller read it (tenant admins' read-only view) and the
+ * caller's own user scope.
  */
 export async function readableScopeIds(app: App, principal: Principal): Promise<string[] | null> {
   const roots = reachableRoots(principal);
   if (roots === null) return null;
   const ids = new Set<string>([`user:${principal.userId}`]);
-  if (principal.roles.some((r) => r.role === 'tenant_admin')) ids.add('global');
+  if (can(principal, 'settings.read', { scopePath: ['global'] })) ids.add('global');
   for (const id of await subtreeIds(app.db, roots)) ids.add(id);
   return [...ids];
 }

@@ -1,13 +1,25 @@
 import 'server-only';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, lte, max, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/client';
-import { settingValues } from '@/lib/db/schema';
+import { auditLog, settingValues } from '@/lib/db/schema';
 import type { StoredValue } from '@/lib/engine/types';
-import type { TDefinition } from '@/lib/schemas/definition';
-import type { App } from './app';
-import { MASK, REDACTED } from './secrets';
+import type { AuditRow } from '../audit/store';
+import type { App } from '../kernel/app';
 
 export type ValueRow = typeof settingValues.$inferSelect;
+export type ValueInsert = typeof settingValues.$inferInsert;
+
+/** Changes to values, as the audit log names them. */
+const VALUE_ACTIONS = ['setting.set', 'setting.revert'];
+
+export function toStored(app: App, r: ValueRow): StoredValue {
+  return {
+    value: r.ciphertext ? app.secrets.decrypt(r.ciphertext) : r.value,
+    locked: r.locked,
+    version: r.version,
+    skipTo: r.skipTo,
+  };
+}
 
 /** Stored values of one key at the given scopes, secrets decrypted. */
 export async function loadStored(app: App, db: Executor, key: string, scopeIds: string[]): Promise<Map<string, StoredValue>> {
@@ -43,30 +55,71 @@ export async function loadStoredMany(app: App, db: Executor, scopeIds: string[],
   return out;
 }
 
-export function toStored(app: App, r: ValueRow): StoredValue {
-  return {
-    value: r.ciphertext ? app.secrets.decrypt(r.ciphertext) : r.value,
-    locked: r.locked,
-    version: r.version,
-    skipTo: r.skipTo,
-  };
+export async function upsertValue(tx: Executor, row: ValueInsert): Promise<void> {
+  await tx.insert(settingValues).values(row).onConflictDoUpdate({ target: [settingValues.key, settingValues.scopeId], set: row });
 }
 
-export const isSecretDef = (def: TDefinition) => def.isSecret || def.type === 'secret';
-
-/** What a response may show of a value: secrets as "********" (an unset or empty secret stays visible as such). */
-export function shown(def: TDefinition, value: unknown): unknown {
-  if (!isSecretDef(def) || value === null || value === undefined || value === '') return value ?? null;
-  return MASK;
+export async function deleteValue(tx: Executor, key: string, scopeId: string): Promise<void> {
+  await tx.delete(settingValues).where(and(eq(settingValues.key, key), eq(settingValues.scopeId, scopeId)));
 }
 
-/** What the audit log may record of a value. */
-export function audited(def: TDefinition, value: unknown): unknown {
-  if (!isSecretDef(def) || value === null || value === undefined) return value ?? null;
-  return REDACTED;
+/** Keys locked at any of the given scopes. */
+export async function selectLockedKeys(db: Executor, scopeIds: string[]): Promise<Set<string>> {
+  const rows = await db
+    .select({ key: settingValues.key })
+    .from(settingValues)
+    .where(and(inArray(settingValues.scopeId, scopeIds), eq(settingValues.locked, true)));
+  return new Set(rows.map((r) => r.key));
 }
 
-/** The public view of a definition (the secret default is masked too). */
-export function publicDefinition(def: TDefinition) {
-  return { ...def, defaultValue: shown(def, def.defaultValue) };
+/** The last version the audit log knows of (key, scope): versions go on after a revert removed the row. */
+export async function lastAuditedVersion(tx: Executor, key: string, scopeId: string): Promise<number> {
+  const [row] = await tx
+    .select({ version: max(auditLog.version) })
+    .from(auditLog)
+    .where(and(eq(auditLog.key, key), eq(auditLog.scopeId, scopeId)));
+  return row?.version ?? 0;
+}
+
+/** The last value change of a key at each of the scopes, as of a moment. */
+export function selectValueChangesAsOf(db: Executor, key: string, scopeIds: string[], at: Date): Promise<AuditRow[]> {
+  return db
+    .selectDistinctOn([auditLog.scopeId])
+    .from(auditLog)
+    .where(and(eq(auditLog.key, key), inArray(auditLog.scopeId, scopeIds), inArray(auditLog.action, VALUE_ACTIONS), lte(auditLog.at, at)))
+    .orderBy(auditLog.scopeId, desc(auditLog.id));
+}
+
+/** The audit entry that made version `version` of (key, scope). */
+export async function selectVersionEntry(db: Executor, key: string, scopeId: string, version: number): Promise<AuditRow | undefined> {
+  const [entry] = await db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.key, key), eq(auditLog.scopeId, scopeId), eq(auditLog.version, version), inArray(auditLog.action, VALUE_ACTIONS)))
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  return entry;
+}
+
+/** Dashboard counts: values stored at scopes (users' excluded) and setting changes since `since`; `readable` null = everywhere. */
+export async function countOverridesAndChanges(db: Executor, readable: string[] | null, since: Date): Promise<{ overrides: number; recent: number }> {
+  const within = readable === null ? [] : readable.length ? readable : ['\u0000'];
+  const [[{ overrides }], [{ recent }]] = await Promise.all([
+    db
+      .select({ overrides: count() })
+      .from(settingValues)
+      .where(and(sql`${settingValues.scopeId} not like 'user:%'`, readable === null ? undefined : inArray(settingValues.scopeId, within))),
+    db
+      .select({ recent: count() })
+      .from(auditLog)
+      .where(
+        and(
+          gte(auditLog.at, since),
+          sql`${auditLog.action} like 'setting.%'`,
+          isNotNull(auditLog.key),
+          readable === null ? undefined : inArray(auditLog.scopeId, within),
+        ),
+      ),
+  ]);
+  return { overrides: Number(overrides), recent: Number(recent) };
 }
