@@ -4,7 +4,8 @@
  * setting with another (numbers, or durations by their length). Other names must be registered
  * in code with registerCrossFieldRule; a name that is neither is reported, never ignored.
  */
-import { SETTING_KEY_PATTERN, type TDefinition } from '@/lib/schemas/definition';
+import type { TDefinition } from '@/lib/schemas/definition';
+import { SETTING_KEY_PATTERN } from './patterns';
 import type { ValidationIssue } from './types';
 import { parseDuration } from './duration';
 

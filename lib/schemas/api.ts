@@ -1,39 +1,13 @@
 import { z } from 'zod';
-import { ZSettingKey } from './definition';
+import { ZContextQuery, ZIsoTime, ZPaging, ZScopeId, ZSettingKey, ZWriteScope } from './common';
+
+// The shared pieces live in ./common (so the other schema modules need not import this one); re-exported for callers.
+export { ZContextQuery, ZError, ZIsoTime, ZPaging, ZScopeId, ZWriteScope } from './common';
 
 /**
  * Request and response schemas of the HTTP API. The handlers parse with them and the OpenAPI document
  * is generated from them, so the two cannot drift apart.
  */
-
-const SCOPE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-export const ZScopeId = z.string().regex(SCOPE_ID, 'must match ^[a-z0-9][a-z0-9_-]{0,62}$');
-/** A scope id, or `user:<userId>` for a user's own values. */
-export const ZWriteScope = z.string().max(100).regex(/^([a-z0-9][a-z0-9_-]{0,62}|user:[A-Za-z0-9_-]{1,64})$/, 'must be a scope id or user:<userId>');
-
-export const ZPaging = {
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-};
-
-export const ZContextQuery = {
-  scope: ZScopeId.optional(),
-  userId: z.string().min(1).max(64).optional().describe('a user id, or `me`'),
-  tenantId: ZScopeId.optional(),
-  eventId: ZScopeId.optional(),
-  projectId: ZScopeId.optional(),
-};
-
-export const ZIsoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp, e.g. 2026-02-10T14:30:00Z');
-
-export const ZError = z.strictObject({
-  error: z.strictObject({
-    code: z.string(),
-    message: z.string(),
-    field: z.string().optional(),
-    details: z.unknown().optional(),
-  }),
-});
 
 // ------------------------------------------------------------------ setup
 

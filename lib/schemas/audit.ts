@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZIsoTime, ZPaging, ZWriteScope } from './api';
+import { ZIsoTime, ZPaging, ZWriteScope } from './common';
 
 /** Filters of the audit log (API.md "Audit"), shared by the list and the export. */
 const filters = {

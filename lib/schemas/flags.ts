@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZIsoTime, ZPaging, ZScopeId } from './api';
-import { SETTING_KEY_PATTERN } from './definition';
+import { SETTING_KEY_PATTERN } from '@/lib/engine/patterns';
+import { ZIsoTime, ZPaging, ZScopeId } from './common';
 
 /** Feature flags (API.md "Feature flags", seed 003 §3.2 / §5.2). */
 

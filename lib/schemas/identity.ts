@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '@/lib/auth/policy';
-import { ZIsoTime, ZPaging, ZScopeId } from './api';
+import { ZIsoTime, ZPaging, ZScopeId } from './common';
 
 /** Users, role bindings and API tokens (API.md "Users, roles, tokens"). */
 

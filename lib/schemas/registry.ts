@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZPaging, ZScopeId } from './api';
+import { ZPaging, ZScopeId } from './common';
 import { ZDefinition, ZLevelKey } from './definition';
 
 /** Hierarchy levels, scopes, definitions and catalogs (API.md "Hierarchy and scopes", "Definitions"). */
