@@ -17,3 +17,4 @@ export const ZAuditExportQuery = z.strictObject({ ...filters, format: z.enum(['c
 export type TAuditFilters = Omit<z.output<typeof ZAuditExportQuery>, 'format'>;
 
 export const ZAuditVerify = z.object({ valid: z.boolean(), checked: z.number(), brokenAt: z.number().optional() });
+export type TAuditVerify = z.infer<typeof ZAuditVerify>;
