@@ -1,5 +1,4 @@
 import 'server-only';
-import { z } from 'zod';
 import { ZAuditPage } from '@/lib/schemas/api';
 import { ZAuditExportQuery, ZAuditQuery, ZAuditVerify } from '@/lib/schemas/audit';
 import * as auditLog from '@/lib/services/audit-log';
