@@ -93,6 +93,19 @@ export type TAuditPage = z.infer<typeof ZAuditPage>;
 export const ZHistoryPage = z.object({ history: z.array(ZAuditEntry), total: z.number() });
 export type THistoryPage = z.infer<typeof ZHistoryPage>;
 
+/** GET /settings/:key: the definition, the value stored at the scope (null: none) and the resolved value. */
+export const ZSettingAtScope = z.object({
+  setting: z.object(ZDefinition.shape).describe('the definition (a secret default masked)'),
+  scope: z.string(),
+  value: z.unknown(),
+  locked: z.boolean(),
+  resolvedValue: z.unknown(),
+  resolvedFrom: z.string(),
+  resolvedScopeId: z.string().nullable(),
+  version: z.number().describe('of the value stored at the scope; 0 when none'),
+});
+export type TSettingAtScope = z.infer<typeof ZSettingAtScope>;
+
 export const ZWriteAnswer = z.object({
   setting: z.record(z.string(), z.unknown()),
   scope: z.string(),

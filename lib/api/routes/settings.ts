@@ -13,11 +13,13 @@ import {
   ZRevealBody,
   ZRollbackBody,
   ZScopeQuery,
+  ZSettingAtScope,
   ZSettingsListQuery,
   ZSettingsSchema,
   ZUserDocumentQuery,
   ZValidateBody,
   ZWriteAnswer,
+  type TSettingAtScope,
 } from '@/lib/schemas/api';
 import * as documents from '@/lib/services/documents';
 import * as settings from '@/lib/services/settings';
@@ -134,9 +136,10 @@ export const settingsRoutes = [
     summary: 'One setting: its definition, the value stored at a scope, and the resolved value',
     tags,
     query: ZScopeQuery,
+    response: ZSettingAtScope,
     errors: ['SETTING_NOT_FOUND', 'SCOPE_NOT_FOUND'],
     handler: async ({ app, principal, params, query }) => {
-      const out = await settings.getSetting(app, principal, params.key, query);
+      const out: TSettingAtScope = await settings.getSetting(app, principal, params.key, query);
       return json(out, 200, etag(out.version));
     },
   }),
