@@ -8,6 +8,7 @@ import { Controller, useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import { api, ApiError } from '@/lib/client/api';
 import { draftOf, isSecretType, sentence, settingFormSchema, type Draft } from '@/lib/client/setting-form';
+import type { TSettingAtScope } from '@/lib/schemas/api';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -75,7 +76,7 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
     if (!(err instanceof ApiError) || err.status === 0 || err.status >= 500) {
       toast.error(`${label} was not saved: ${(err as Error).message}`);
     } else if (err.code === 'VERSION_CONFLICT') {
-      const now = await api.get<{ value: unknown; resolvedValue: unknown }>(path, { params: { scope: scope.id } }).catch(() => null);
+      const now = await api.get<TSettingAtScope>(path, { params: { scope: scope.id } }).catch(() => null);
       setConflict(`Someone else changed ${label} since this page loaded${now ? `: it is now ${formatValue(setting, now.value ?? now.resolvedValue)}` : ''}. Reload to see it, then make your change again.`);
     } else {
       form.setError('value', { message: err.message.replace(`${key}: `, '') });

@@ -4,7 +4,8 @@
  * setting with another (numbers, or durations by their length). Any other name is reported, never
  * ignored (no catalog needs more; a registry of named rules in code was dropped as unused).
  */
-import { SETTING_KEY_PATTERN, type TDefinition } from '@/lib/schemas/definition';
+import type { TDefinition } from '@/lib/schemas/definition';
+import { SETTING_KEY_PATTERN } from './patterns';
 import type { ValidationIssue } from './types';
 import { parseDuration } from './duration';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '@/lib/auth/policy';
-import { ZIsoTime, ZPaging, ZScopeId } from './api';
+import { ZIsoTime, ZPaging, ZScopeId } from './common';
 
 /** Users, role bindings and API tokens (API.md "Users, roles, tokens"). */
 
@@ -43,6 +43,7 @@ export const ZUser = z.object({
 });
 export type TUser = z.infer<typeof ZUser>;
 export const ZMe = z.object({ user: ZUser.omit({ roles: true }), roles: z.array(ZRoleBinding) });
+export type TMe = z.infer<typeof ZMe>;
 
 export const ZIssueTokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZPaging, ZScopeId } from './api';
+import { ZPaging, ZScopeId } from './common';
 import { ZDefinition, ZLevelKey } from './definition';
 
 /** Hierarchy levels, scopes, definitions and catalogs (API.md "Hierarchy and scopes", "Definitions"). */
@@ -25,3 +25,5 @@ export const ZDefinitionUpdateBody = ZDefinitionBody.partial({ key: true });
 
 export const ZCategorySummary = z.object({ key: z.string(), label: z.string(), description: z.string(), security: z.boolean(), count: z.number() });
 export const ZCatalogSummary = z.object({ name: z.string(), title: z.string(), description: z.string(), definitions: z.number() });
+export type TCategorySummary = z.infer<typeof ZCategorySummary>;
+export type TCatalogSummary = z.infer<typeof ZCatalogSummary>;

@@ -1,6 +1,5 @@
 import 'server-only';
-import { z } from 'zod';
-import { ZAuditEntry } from '@/lib/schemas/api';
+import { ZAuditPage } from '@/lib/schemas/api';
 import { ZAuditExportQuery, ZAuditQuery, ZAuditVerify } from '@/lib/schemas/audit';
 import { route } from '../router';
 import { EXPORT_MAX_ROWS, exportAudit } from '@/lib/services/audit/export';
@@ -15,7 +14,7 @@ export const auditRoutes = [
     summary: 'Audit entries, newest first (platform admins: all; others: the scopes they may read)',
     tags,
     query: ZAuditQuery,
-    response: z.object({ entries: z.array(ZAuditEntry), total: z.number() }),
+    response: ZAuditPage,
     handler: ({ app, principal, query }) => listAudit(app, principal, query),
   }),
   route({

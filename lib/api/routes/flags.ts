@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { ZCreateFlag, ZFlag, ZFlagDeleteQuery, ZFlagEvaluateQuery, ZFlagEvaluation, ZFlagListQuery, ZFlagMatrix, ZFlagScopeQuery, ZUpdateFlag } from '@/lib/schemas/flags';
+import { ZCreateFlag, ZFlag, ZFlagAtScope, ZFlagDeleteQuery, ZFlagEvaluateQuery, ZFlagEvaluation, ZFlagListQuery, ZFlagMatrix, ZFlagScopeQuery, ZUpdateFlag } from '@/lib/schemas/flags';
 import { etag, ifMatchVersion, json } from '../http';
 import { route } from '../router';
 import { evaluateOne } from '@/lib/services/flags/evaluate';
@@ -8,7 +8,6 @@ import { flagMatrix, getFlag, listFlags } from '@/lib/services/flags/read';
 import { createFlag, deleteFlag, updateFlag } from '@/lib/services/flags/write';
 
 const tags = ['Feature flags'];
-const ZFlagAtScope = ZFlag.extend({ inherited: z.boolean().describe('the row is stored at an ancestor of the requested scope') });
 const writeErrors = ['FLAG_NOT_FOUND', 'SCOPE_NOT_FOUND', 'VERSION_CONFLICT'];
 
 /** API.md "Feature flags": platform admins write; platform and tenant admins read; whoever may read a scope evaluates there. */

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { ZPreferenceBody, ZPreferencesBody, ZUserDocumentQuery } from '@/lib/schemas/api';
+import { ZPreferenceBody, ZPreferencesAnswer, ZPreferencesBody, ZUserDocumentQuery } from '@/lib/schemas/api';
 import { etag, ifMatchVersion, json } from '../http';
 import { route } from '../router';
 import { getPreference, listPreferences } from '@/lib/services/preferences/read';
@@ -17,7 +17,7 @@ export const preferencesRoutes = [
     summary: "The caller's preferences, resolved (defaults included); scope= / tenantId= / eventId= set the context",
     tags,
     query: ZUserDocumentQuery,
-    response: z.object({ preferences: z.record(z.string(), z.unknown()), resolvedFrom: z.record(z.string(), z.string()) }),
+    response: ZPreferencesAnswer,
     handler: ({ app, principal, query }) => listPreferences(app, principal, query),
   }),
   route({

@@ -4,17 +4,22 @@ import {
   ZBulkBody,
   ZDeleteSettingQuery,
   ZDocumentWriteQuery,
+  ZHistoryPage,
   ZHistoryQuery,
   ZPutSetting,
   ZResolveAnswer,
   ZResolveQuery,
+  ZRevealAnswer,
   ZRevealBody,
   ZRollbackBody,
   ZScopeQuery,
+  ZSettingAtScope,
   ZSettingsListQuery,
+  ZSettingsSchema,
   ZUserDocumentQuery,
   ZValidateBody,
   ZWriteAnswer,
+  type TSettingAtScope,
 } from '@/lib/schemas/api';
 import { etag, ifMatchVersion, json } from '../http';
 import { route } from '../router';
@@ -49,6 +54,7 @@ export const settingsRoutes = [
     summary: 'Categories → groups → settings with current values, for a data-driven UI (seed 004 §11)',
     tags,
     query: ZScopeQuery,
+    response: ZSettingsSchema,
     handler: ({ app, principal, query }) => settingsSchema(app, principal, query),
   }),
   route({
@@ -136,9 +142,10 @@ export const settingsRoutes = [
     summary: 'One setting: its definition, the value stored at a scope, and the resolved value',
     tags,
     query: ZScopeQuery,
+    response: ZSettingAtScope,
     errors: ['SETTING_NOT_FOUND', 'SCOPE_NOT_FOUND'],
     handler: async ({ app, principal, params, query }) => {
-      const out = await getSetting(app, principal, params.key, query);
+      const out: TSettingAtScope = await getSetting(app, principal, params.key, query);
       return json(out, 200, etag(out.version));
     },
   }),
@@ -183,6 +190,7 @@ export const settingsRoutes = [
     summary: 'Audit entries of one key',
     tags,
     query: ZHistoryQuery,
+    response: ZHistoryPage,
     handler: ({ app, principal, params, query }) => history(app, principal, params.key, query),
   }),
   route({
@@ -203,6 +211,7 @@ export const settingsRoutes = [
     summary: 'Show a secret in plain text to a platform admin who re-enters their password (audited)',
     tags,
     body: ZRevealBody,
+    response: ZRevealAnswer,
     handler: ({ app, principal, params, body, change }) => revealSecret(app, principal, params.key, body, change),
   }),
 ];

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { ZStats } from '@/lib/schemas/api';
 import { json } from '../http';
 import { route } from '../router';
 import { stats } from '@/lib/services/settings/stats';
@@ -25,7 +26,7 @@ export const systemRoutes = [
     path: '/api/v1/stats',
     summary: 'Counts for the dashboard, within what the caller may read',
     tags,
-    response: z.object({ total: z.number(), overrides: z.number(), requiresRestart: z.number(), recentChanges24h: z.number(), flags: z.number() }),
+    response: ZStats,
     handler: ({ app, principal }) => stats(app, principal),
   }),
 ];
