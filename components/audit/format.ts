@@ -1,7 +1,6 @@
 import type { TAuditEntry } from '@/lib/schemas/api';
 
-/** How the audit log marks a secret value (API.md "Audit"). */
-export const REDACTED = '[REDACTED]';
+export { REDACTED } from '@/lib/engine/secrecy';
 
 /** What an entry is about: the setting key, else the user or token it names. */
 export function auditSubject(e: Pick<TAuditEntry, 'key' | 'details' | 'newValue'>): string {
