@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { encode } from 'next-auth/jwt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { users } from '@/lib/db/schema';
 import { CSRF_HEADER } from '@/lib/auth/headers';
 import { sessionSecret } from '@/lib/auth/session';
@@ -129,7 +129,11 @@ describe('password sign-in', () => {
 });
 
 describe('the browser session cookie authenticates API calls', () => {
-  const now = Date.now();
+  // taken per test: on a loaded machine a file can run for minutes, which would age every session
+  let now = Date.now();
+  beforeEach(() => {
+    now = Date.now();
+  });
   const mint = (claims: Record<string, unknown>, secret = sessionSecret(s.app)) => encode({ token: claims, secret });
   const cookie = async (claims: Record<string, unknown>) => ({ cookie: `next-auth.session-token=${await mint(claims)}` });
   const live = (sub: string) => ({ sub, signedInAt: now, lastActivity: now });
