@@ -1,4 +1,5 @@
 import 'server-only';
+import { hash } from 'node:crypto';
 import { and, asc, countDistinct, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/client';
 import { featureFlags, scopes } from '@/lib/db/schema';
@@ -106,8 +107,45 @@ export interface FlagEvaluator {
   /** The effective row of a key on the context's scope path. */
   flag(key: string): FlagRule | undefined;
   /** Keys with a row on the context's scope path, sorted. */
-  keys(): string[];
+  keys(): readonly string[];
   evaluate(key: string): FlagEvaluation;
+  /**
+   * Everything every evaluation of this evaluator depends on (the flag rows' versions, which expiry times
+   * have passed, the scope path, user and role): equal fingerprints, equal answers.
+   */
+  fingerprint(): string;
+}
+
+/** Per loaded table: its version and expiry times, and the sorted keys seen from each scope path. */
+interface TableFacts {
+  version: string;
+  expiries: number[];
+  keysByPath: Map<string, readonly string[]>;
+}
+const tableFacts = new WeakMap<FlagTable, TableFacts>();
+
+function factsOf(table: FlagTable): TableFacts {
+  let facts = tableFacts.get(table);
+  if (!facts) {
+    const parts: string[] = [];
+    const expiries = new Set<number>();
+    for (const byScope of table.values()) {
+      for (const r of byScope.values()) {
+        parts.push(`${r.key}\u0000${r.scopeId}\u0000${r.version}\u0000${r.updatedAt.getTime()}`);
+        if (r.expiresAt) expiries.add(r.expiresAt.getTime());
+      }
+    }
+    const version = hash('sha1', parts.sort().join('\u0001'), 'base64url');
+    tableFacts.set(table, (facts = { version, expiries: [...expiries].sort((a, b) => a - b), keysByPath: new Map() }));
+  }
+  return facts;
+}
+
+/** How many of the table's expiry times have passed at `now`: evaluations change only when this does. */
+function expiredCount(expiries: readonly number[], now: number): number {
+  let n = 0;
+  while (n < expiries.length && expiries[n] < now) n++;
+  return n;
 }
 
 /** Flags as seen from a context: its scope path (checked for `flags.evaluate`), user and role. */
@@ -117,14 +155,25 @@ export async function flagEvaluator(app: App, principal: Principal, input: FlagC
   const ids = pathIds(path);
   const flag = (key: string): FlagRow | undefined => effectiveRule(table.get(key), ids);
   const ctx = { userId: input.userId, role: input.role, now: new Date() };
+  const facts = factsOf(table);
+  const pathKey = ids.join('/');
   return {
     flag,
-    keys: () => [...table.keys()].filter((k) => flag(k)).sort(),
+    keys() {
+      let keys = facts.keysByPath.get(pathKey);
+      if (!keys) {
+        keys = [...table.keys()].filter((k) => flag(k)).sort();
+        if (facts.keysByPath.size >= 10_000) facts.keysByPath.clear(); // bounded: scopes may number many thousands
+        facts.keysByPath.set(pathKey, keys);
+      }
+      return keys;
+    },
     evaluate(key) {
       const row = flag(key);
       if (row) noteEvaluated(app, row);
       return evaluateFlag(key, ctx, flag);
     },
+    fingerprint: () => JSON.stringify([facts.version, expiredCount(facts.expiries, ctx.now.getTime()), ids, ctx.userId ?? null, ctx.role ?? null]),
   };
 }
 

@@ -19,6 +19,7 @@ import {
 import * as documents from '@/lib/services/documents';
 import * as settings from '@/lib/services/settings';
 import { etag, ifMatchVersion, json } from '../http';
+import type { ApiRequest } from '../request';
 import { route } from '../router';
 
 const tags = ['Settings'];
@@ -26,7 +27,7 @@ const docTags = ['Nested documents'];
 const ZDocument = z.unknown().describe('A nested partial document, e.g. { "display": { "theme": "dark" } }');
 
 /** `?reason=` or `X-Change-Reason:` — nested documents have no room for a reason field in their body. */
-const reasonOf = (req: Request, query?: { reason?: string }) => query?.reason ?? req.headers.get('x-change-reason') ?? undefined;
+const reasonOf = (req: ApiRequest, query?: { reason?: string }) => query?.reason ?? req.headers.get('x-change-reason') ?? undefined;
 
 export const settingsRoutes = [
   route({
