@@ -129,8 +129,9 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
         if ((controller.desiredSize ?? 0) <= 0) req.pause();
       });
-      req.once('end', () => controller.close());
-      req.once('error', (e) => controller.error(e));
+      // after a cancel the controller is closed already: nothing to tell it
+      req.once('end', () => void tryTo(() => controller.close()));
+      req.once('error', (e) => void tryTo(() => controller.error(e)));
     },
     pull() {
       req.resume();
@@ -164,4 +165,12 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
     res.write(value);
   }
   res.end();
+}
+
+function tryTo(fn: () => void) {
+  try {
+    fn();
+  } catch {
+    // see the caller
+  }
 }

@@ -19,7 +19,9 @@ export class Reply {
   ) {}
 
   toResponse(): Response {
-    const headers = this.close ? { ...this.headers, connection: 'close' } : this.headers;
+    const headers: Record<string, string> = { ...this.headers };
+    if (this.body !== null) headers['content-length'] = String(Buffer.byteLength(this.body));
+    if (this.close) headers.connection = 'close';
     return new Response(this.body, { status: this.status, headers });
   }
 }
