@@ -36,7 +36,7 @@ export default defineConfig({
           environment: 'node',
           env: { TEST_ADAPTER: 'fetch' },
           testTimeout: 30_000,
-          hookTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],
