@@ -1,5 +1,5 @@
 import 'server-only';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { App } from '@/lib/services/app';
 import { Reply } from './reply';
@@ -38,6 +38,15 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
 const PLAIN_PATH = /^\/[\w\-~%!$&'()*+,;=:@/.]*$/;
 const plainPath = (path: string) => PLAIN_PATH.test(path) && !path.includes('/.') && !/%2e/i.test(path);
 
+/** Node's parsed headers read as `Headers.get` reads them (names lower-case, repeated values joined). */
+class NodeHeaders {
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const v = this.raw[name];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+  }
+}
+
 /** An IncomingMessage as the router reads it. */
 export class NodeApiRequest implements ApiRequest {
   readonly pathname: string;
@@ -57,13 +66,7 @@ export class NodeApiRequest implements ApiRequest {
       this.pathname = url.pathname;
       this.search = url.search;
     }
-    const h = req.headers;
-    this.headers = {
-      get(name) {
-        const v = h[name];
-        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-      },
-    };
+    this.headers = new NodeHeaders(req.headers);
   }
   get method() {
     return this.req.method ?? 'GET';
