@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { hasForbiddenKey } from '@/lib/engine/document';
 import { ServiceError, type ErrorCode, ERROR_STATUS } from '@/lib/services/errors';
 import { JSON_HEADERS, Reply } from './reply';
-import type { ApiRequest } from './request';
+import { checkDeclaredLength, type ApiRequest } from './request';
 
 export { MAX_BODY_BYTES } from './request';
 
@@ -23,6 +23,7 @@ export function errorResponse(code: ErrorCode, message: string, field?: string, 
  * syntax-checked, and refusing `__proto__` anywhere in it.
  */
 export async function readJsonBody(req: ApiRequest): Promise<unknown> {
+  checkDeclaredLength(req);
   const type = req.headers.get('content-type') ?? '';
   if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new ServiceError('INVALID_REQUEST', 'Content-Type must be application/json');

@@ -173,6 +173,15 @@ describe(`HTTP plumbing (${testAdapter()} adapter)`, () => {
     } finally {
       c.destroy();
     }
+    // the size is judged before the content type, as it always was
+    const other = new RawClient(s.url);
+    try {
+      await other.write(`PUT ${SETTING} HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer ${admin}\r\ncontent-type: text/plain\r\ncontent-length: ${LIMIT + 1}\r\n\r\n`);
+      const [res] = await other.responsesAfter(1);
+      expect(res?.status).toBe(413);
+    } finally {
+      other.destroy();
+    }
     expect(await tableCounts(s)).toEqual(before);
   });
 
