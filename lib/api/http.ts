@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { hasForbiddenKey } from '@/lib/engine/document';
-import { ServiceError, type ErrorCode, ERROR_STATUS } from '@/lib/services/errors';
+import { ServiceError, type ErrorCode, ERROR_STATUS } from '@/lib/services/kernel/errors';
 import { JSON_HEADERS, Reply } from './reply';
 import { checkDeclaredLength, type ApiRequest } from './request';
 

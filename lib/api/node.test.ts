@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '@/lib/services/errors';
+import { ServiceError } from '@/lib/services/kernel/errors';
 import { readLimited } from './node';
 
 /** A stream of 16 KiB chunks that never ends, counting what was taken from it. */

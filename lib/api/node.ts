@@ -1,7 +1,7 @@
 import 'server-only';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { App } from '@/lib/services/app';
+import type { App } from '@/lib/services/kernel/app';
 import { Reply } from './reply';
 import { checkDeclaredLength, MAX_BODY_BYTES, tooLarge, type ApiRequest } from './request';
 import type { Router } from './router';

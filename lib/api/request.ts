@@ -1,4 +1,4 @@
-import { ServiceError } from '@/lib/services/errors';
+import { ServiceError } from '@/lib/services/kernel/errors';
 
 /** Bodies over this answer 413 PAYLOAD_TOO_LARGE; a route may declare more (only behind authentication). */
 export const MAX_BODY_BYTES = 1024 * 1024;
