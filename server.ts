@@ -1,12 +1,13 @@
 /**
  * The production server (`npm start`): one Node process serving the web app through Next.js and the API
- * (`/api/v1`, `/api/health`, `/ofrep`) straight through the router. Next's request pipeline costs several
- * times more CPU per request than the router itself; hot API reads would otherwise spend most of their
- * time in it. The same router also sits behind app/api/v1/[...path]/route.ts for `next dev`.
+ * (`/api/v1`, `/api/health`, `/ofrep`) straight through the router on Node's own request and response
+ * (lib/api/node.ts: no Fetch objects, one buffered write with Content-Length). Next's request pipeline
+ * costs several times more CPU per request than the router itself; hot API reads would otherwise spend
+ * most of their time in it. The same router also sits behind app/api/v1/[...path]/route.ts for `next dev`.
  */
 import http from 'node:http';
 import next from 'next';
-import { sendWebResponse, toWebRequest } from '@/lib/api/node';
+import { serveApi } from '@/lib/api/node';
 import { router } from '@/lib/api/routes';
 import { readEnv } from '@/lib/env';
 import { closeApp } from '@/lib/services/kernel/app';
@@ -22,14 +23,7 @@ const handleWeb = web.getRequestHandler();
 
 const server = http.createServer((req, res) => {
   if (!isApi(req.url ?? '/')) return void handleWeb(req, res);
-  toWebRequest(req)
-    .then((request) => router.handle(request))
-    .then((response) => sendWebResponse(res, response))
-    .catch((err) => {
-      console.error('[switchboard] request failed', err);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal error' } }));
-    });
+  serveApi(router, req, res);
 });
 server.keepAliveTimeout = 65_000;
 server.listen(env.port, hostname, () => {

@@ -26,6 +26,19 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // the hot-path suites again, served through the router's Fetch entry (`next dev`) instead of the
+        // Node one the production server uses: both adapters must answer every case alike
+        resolve: { alias },
+        test: {
+          name: 'integration-fetch',
+          include: ['tests/integration/{ofrep,flags,settings,system,http}.test.ts'],
+          environment: 'node',
+          env: { TEST_ADAPTER: 'fetch' },
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --only=pglite|postgres] [-- --rebuild]`
+ * `npm run bench [-- --quick] [-- --only=pglite|postgres] [-- --rebuild]`; BENCH_PORT fixes the server's port
+ * (a free one otherwise).
  *
  * Starts the production build on embedded PGlite (always) and on PostgreSQL (when BENCH_DATABASE_URL or
  * DATABASE_URL is set: a fresh `sb_bench_<random>` database on that server, dropped at the end), seeds
@@ -195,6 +196,7 @@ async function benchBackend(backend: Backend, adminUrl: string | undefined, rows
       dataDir: path.join(scratch, 'data'),
       encryptionKey: randomBytes(32).toString('hex'),
       logFile: report.serverLog,
+      port: process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : undefined,
     });
     onCleanup(() => server.stop());
     log(`${backend}: server pid ${server.pid} on ${server.baseUrl}; seeding …`);

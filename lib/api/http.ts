@@ -2,32 +2,33 @@ import 'server-only';
 import { z } from 'zod';
 import { hasForbiddenKey } from '@/lib/engine/document';
 import { ServiceError, type ErrorCode, ERROR_STATUS } from '@/lib/services/kernel/errors';
+import { JSON_HEADERS, Reply } from './reply';
+import { checkDeclaredLength, type ApiRequest } from './request';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES } from './request';
 
-export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-  });
+export function json(body: unknown, status = 200, headers?: Record<string, string>): Reply {
+  return new Reply(status, JSON.stringify(body), headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS);
 }
 
-export function errorResponse(code: ErrorCode, message: string, field?: string, details?: unknown, headers?: Record<string, string>): Response {
+export function errorResponse(code: ErrorCode, message: string, field?: string, details?: unknown, headers?: Record<string, string>): Reply {
   const error: Record<string, unknown> = { code, message };
   if (field !== undefined) error.field = field;
   if (details !== undefined) error.details = details;
   return json({ error }, ERROR_STATUS[code], headers);
 }
 
-/** Reads a JSON body: size-capped, syntax-checked, and refusing `__proto__` anywhere in it. */
-export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (declared > limit) throw new ServiceError('PAYLOAD_TOO_LARGE', `Body is larger than ${limit} bytes`);
+/**
+ * Reads a JSON body: size-capped by the route (the Content-Length is checked before a byte is read),
+ * syntax-checked, and refusing `__proto__` anywhere in it.
+ */
+export async function readJsonBody(req: ApiRequest): Promise<unknown> {
+  checkDeclaredLength(req);
   const type = req.headers.get('content-type') ?? '';
   if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new ServiceError('INVALID_REQUEST', 'Content-Type must be application/json');
   }
-  const text = await readText(req, limit);
+  const text = await req.text();
   if (text.trim() === '') return undefined;
   let body: unknown;
   try {
@@ -38,24 +39,6 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
   const bad = hasForbiddenKey(body);
   if (bad !== null) throw new ServiceError('INVALID_REQUEST', `Forbidden key "${bad}" in body`, bad);
   return body;
-}
-
-async function readText(req: Request, limit: number): Promise<string> {
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new ServiceError('PAYLOAD_TOO_LARGE', `Body is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Zod failure → 400 INVALID_REQUEST naming the first bad field. */
@@ -73,14 +56,14 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown, what: 
   throw new ServiceError('INVALID_REQUEST', message, field, r.error.issues.length > 1 ? { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } : undefined);
 }
 
-export function clientIp(req: Request): string | null {
+export function clientIp(req: ApiRequest): string | null {
   const fwd = req.headers.get('x-forwarded-for');
   if (fwd) return fwd.split(',')[0].trim();
   return req.headers.get('x-real-ip');
 }
 
 /** `If-Match: "3"` → 3. A malformed header is a 400, not a silently ignored precondition. */
-export function ifMatchVersion(req: Request): number | undefined {
+export function ifMatchVersion(req: ApiRequest): number | undefined {
   const raw = req.headers.get('if-match');
   if (raw === null) return undefined;
   const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(raw);

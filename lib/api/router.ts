@@ -7,11 +7,13 @@ import type { ChangeContext } from '@/lib/services/audit/types';
 import { ServiceError } from '@/lib/services/kernel/errors';
 import { isSetupComplete } from '@/lib/services/setup/status';
 import { clientIp, errorResponse, json, parseWith, readJsonBody } from './http';
+import { Reply } from './reply';
+import { FetchApiRequest, MAX_BODY_BYTES, type ApiRequest } from './request';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface HandlerContext<Q, B, Auth extends boolean> {
-  req: Request;
+  req: ApiRequest;
   app: App;
   principal: Auth extends true ? Principal : Principal | null;
   params: Record<string, string>;
@@ -40,6 +42,10 @@ export interface Route<Q = unknown, B = unknown, Auth extends boolean = boolean>
   successStatus?: number;
   /** Extra error codes worth documenting. */
   errors?: string[];
+  /**
+   * The most body this route reads, decided before a byte is read (default MAX_BODY_BYTES, 1 MiB). More
+   * only for an authenticated route (imports, restores: 10 MiB).
+   */
   bodyLimit?: number;
   /**
    * A protocol of its own (OFREP) that reads its body itself and answers its own error bodies: documented
@@ -67,6 +73,9 @@ interface Compiled {
 export class Router {
   private compiled: Compiled[];
   constructor(readonly routes: AnyRoute[]) {
+    for (const r of routes) {
+      if ((r.bodyLimit ?? 0) > MAX_BODY_BYTES && r.auth === false) throw new Error(`${r.method} ${r.path}: only an authenticated route may read more than ${MAX_BODY_BYTES} bytes`);
+    }
     this.compiled = routes
       .map((r) => {
         const segments = r.path.split('/').filter(Boolean);
@@ -103,16 +112,23 @@ export class Router {
     return allowed.length ? { allowed } : null;
   }
 
-  /** Request → Response for every API route: auth, setup gate, parsing, errors. */
+  /** The Fetch entry (`next dev`, route handlers, tests): Request → Response. */
   async handle(req: Request, appOverride?: App): Promise<Response> {
-    const url = new URL(req.url);
-    const found = this.match(req.method === 'HEAD' ? 'GET' : req.method, url.pathname);
-    if (!found) return errorResponse('NOT_FOUND', `No such endpoint: ${req.method} ${url.pathname}`);
+    const out = await this.dispatch(new FetchApiRequest(req), appOverride);
+    return out instanceof Reply ? out.toResponse() : out;
+  }
+
+  /** Every API route, whichever adapter the request came through: auth, setup gate, parsing, errors. */
+  async dispatch(req: ApiRequest, appOverride?: App): Promise<Reply | Response> {
+    const { pathname } = req;
+    const found = this.match(req.method === 'HEAD' ? 'GET' : req.method, pathname);
+    if (!found) return errorResponse('NOT_FOUND', `No such endpoint: ${req.method} ${pathname}`);
     if ('allowed' in found) return errorResponse('METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, undefined, undefined, { allow: found.allowed.join(', ') });
     const { route: r, params } = found;
+    req.bodyLimit = r.bodyLimit ?? MAX_BODY_BYTES;
     let app: App | undefined = appOverride;
     try {
-      if (r.storage === false) return toResponse(await r.handler({ req, params, principal: null } as never), r);
+      if (r.storage === false) return toReply(await r.handler({ req, params, principal: null } as never), r);
       app ??= await getApp();
       if (!r.beforeSetup && !(await isSetupComplete(app))) {
         return errorResponse('SETUP_REQUIRED', 'Switchboard is not set up yet: POST /api/v1/setup/bootstrap or open the web app');
@@ -121,26 +137,30 @@ export class Router {
       if (r.auth !== false && !principal) {
         return errorResponse('UNAUTHENTICATED', 'Missing, invalid, revoked or expired credentials', undefined, undefined, { 'www-authenticate': 'Bearer' });
       }
-      const query = r.query ? parseWith(r.query, Object.fromEntries(url.searchParams), 'query') : undefined;
-      const body = r.body ? parseWith(r.body, await readJsonBody(req, r.bodyLimit), 'body') : undefined;
+      const query = r.query ? parseWith(r.query, Object.fromEntries(new URLSearchParams(req.search)), 'query') : undefined;
+      const body = r.body ? parseWith(r.body, await readJsonBody(req), 'body') : undefined;
       const change: ChangeContext = {
         actor: principal ? { id: principal.userId, name: principal.name, role: primaryRole(principal) } : { id: null, name: null, role: null },
         source: principal?.via === 'session' ? 'manual' : 'api',
         ip: clientIp(req),
       };
-      return toResponse(await r.handler({ req, app, principal, params, query, body, change }), r);
+      return toReply(await r.handler({ req, app, principal, params, query, body, change }), r);
     } catch (err) {
       return toErrorResponse(err, app);
     }
   }
 }
 
-function toResponse(out: unknown, r: AnyRoute): Response {
-  return out instanceof Response ? out : json(out, r.successStatus ?? 200);
+function toReply(out: unknown, r: AnyRoute): Reply | Response {
+  return out instanceof Reply || out instanceof Response ? out : json(out, r.successStatus ?? 200);
 }
 
-export async function toErrorResponse(err: unknown, app: App | undefined): Promise<Response> {
-  if (err instanceof ServiceError) return errorResponse(err.code, err.message, err.field, err.details);
+export async function toErrorResponse(err: unknown, app: App | undefined): Promise<Reply> {
+  if (err instanceof ServiceError) {
+    const reply = errorResponse(err.code, err.message, err.field, err.details);
+    // the rest of a refused body is never read: the connection cannot carry another request
+    return err.code === 'PAYLOAD_TOO_LARGE' ? new Reply(reply.status, reply.body, reply.headers, true) : reply;
+  }
   // Storage down (or never reachable): say so instead of a bare 500, so callers retry.
   if (!app || !(await app.database.ping().catch(() => false))) {
     return errorResponse('UNAVAILABLE', 'Storage is unavailable; retry shortly', undefined, undefined, { 'retry-after': '2' });

@@ -12,7 +12,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Who is calling: an API token (`Authorization: Bearer …` or `X-API-Key`), else the browser session
  * cookie. Null when nobody valid. Works on any standard Request (Next route handlers and plain Node).
  */
-export async function authenticate(app: App, req: Request): Promise<Principal | null> {
+export async function authenticate(app: App, req: { method: string; headers: { get(name: string): string | null } }): Promise<Principal | null> {
   const header = req.headers.get('authorization');
   if (header) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -85,53 +85,54 @@ export function evaluateFlag(key: string, ctx: FlagContext, lookup: (key: string
 function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined, seen?: Set<string>): FlagEvaluation {
   const rule = lookup(key);
   if (!rule) return { key, enabled: false, reason: 'NOT_FOUND' };
-  const answer = (enabled: boolean, reason: TFlagReason, missingUserId = false): FlagEvaluation => ({
-    key,
-    enabled,
-    reason,
-    scopeId: rule.scopeId,
-    ...(missingUserId && { missingUserId: true as const }),
-  });
-  if (!rule.enabled) return answer(false, 'DISABLED');
-  if (rule.expiresAt && ctx.now.getTime() > rule.expiresAt.getTime()) return answer(false, 'EXPIRED');
+  if (!rule.enabled) return answer(key, rule, false, 'DISABLED');
+  if (rule.expiresAt && ctx.now.getTime() > rule.expiresAt.getTime()) return answer(key, rule, false, 'EXPIRED');
   if (rule.dependsOnFlag) {
     seen = new Set(seen).add(key);
     // writes refuse cycles; one slipping through (rows of different scopes) counts as "dependency off"
     const dep = seen.has(rule.dependsOnFlag) ? undefined : evaluate(rule.dependsOnFlag, ctx, lookup, seen);
-    if (!dep?.enabled) return answer(false, 'DEPENDENCY_DISABLED', dep?.missingUserId);
+    if (!dep?.enabled) return answer(key, rule, false, 'DEPENDENCY_DISABLED', dep?.missingUserId);
   }
 
   const { userId, role } = ctx;
-  // hashed only for the rules that need it: evaluation is a hot path
-  let digest: { rollout: number; variant: number } | undefined;
-  const buckets = () => (userId === undefined ? undefined : (digest ??= flagBuckets(key, userId)));
+  // hashed only for the rules that need it, once: evaluation is a hot path (no closures here either, which
+  // the server's TypeScript loader would name on every call)
+  let b: { rollout: number; variant: number } | undefined;
   let result: FlagEvaluation;
   switch (rule.flagType) {
     case 'percentage': {
-      const b = buckets();
+      if (userId !== undefined) b = flagBuckets(key, userId);
       const hit = !!b && b.rollout < (rule.rolloutPercentage ?? 0);
-      result = answer(hit, hit ? 'ROLLOUT_INCLUDED' : 'ROLLOUT_EXCLUDED', !b);
+      result = answer(key, rule, hit, hit ? 'ROLLOUT_INCLUDED' : 'ROLLOUT_EXCLUDED', !b);
       break;
     }
     case 'user_targeted': {
       const hit = userId !== undefined && rule.enabledForUsers.includes(userId);
-      result = answer(hit, hit ? 'USER_TARGETED' : 'USER_NOT_TARGETED', userId === undefined);
+      result = answer(key, rule, hit, hit ? 'USER_TARGETED' : 'USER_NOT_TARGETED', userId === undefined);
       break;
     }
     case 'role_targeted': {
       const hit = role !== undefined && rule.enabledForRoles.includes(role);
-      result = answer(hit, hit ? 'ROLE_TARGETED' : 'ROLE_NOT_TARGETED');
+      result = answer(key, rule, hit, hit ? 'ROLE_TARGETED' : 'ROLE_NOT_TARGETED');
       break;
     }
     // tenant_targeted (seed 003 §3.2): the targeting is the tenant's own row, already chosen by lookup
     default:
-      result = answer(true, 'ENABLED');
+      result = answer(key, rule, true, 'ENABLED');
   }
   if (!result.enabled || !rule.variants?.length) return result;
-  const b = buckets();
-  if (!b) return { ...result, missingUserId: true };
+  if (userId === undefined) return { ...result, missingUserId: true };
+  b ??= flagBuckets(key, userId);
   const variant = pickVariant(rule.variants, b.variant);
-  return { ...result, variant: variant.key, value: variant.value };
+  result.variant = variant.key;
+  result.value = variant.value;
+  return result;
+}
+
+function answer(key: string, rule: FlagRule, enabled: boolean, reason: TFlagReason, missingUserId = false): FlagEvaluation {
+  const result: FlagEvaluation = { key, enabled, reason, scopeId: rule.scopeId };
+  if (missingUserId) result.missingUserId = true;
+  return result;
 }
 
 /**

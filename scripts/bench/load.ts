@@ -13,6 +13,8 @@ export interface NextRequest {
 export interface LoadSpec {
   baseUrl: string;
   token: string;
+  /** The Authorization header; `Bearer <token>` when absent. */
+  authorization?: string;
   method: 'GET' | 'PUT' | 'POST';
   /** Called for every request: what to send next. */
   next: () => NextRequest;
@@ -54,7 +56,7 @@ function runOnce(spec: LoadSpec, durationS: number): Promise<RawRun> {
         pipelining: 1,
         duration: durationS,
         timeout: 10,
-        headers: { authorization: `Bearer ${spec.token}`, ...(spec.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: spec.authorization ?? `Bearer ${spec.token}`, ...(spec.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
         requests: [{ method: spec.method, setupRequest: (req) => ({ ...req, ...spec.next() }) }],
       },
       (err, result) => {

@@ -3,7 +3,7 @@
  * so it can always be killed with everything it started.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,9 +14,18 @@ const BUILD_ID = path.join(ROOT, '.next', 'BUILD_ID');
 const log = (msg: string) => console.log(`[bench] ${msg}`);
 
 function buildRunning(): boolean {
-  // another engineer may be building in this directory; never run two builds at once
+  // someone may be building in this directory (its .next would change under the server); builds of other
+  // checkouts do not matter here
   const r = spawnSync('pgrep', ['-f', 'next build'], { encoding: 'utf8' });
-  return r.stdout.split('\n').some((pid) => pid.trim() && Number(pid) !== process.pid);
+  return r.stdout.split('\n').some((pid) => pid.trim() && Number(pid) !== process.pid && cwdOf(Number(pid)) === ROOT);
+}
+
+function cwdOf(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return null;
+  }
 }
 
 async function waitForOtherBuild() {
@@ -55,6 +64,8 @@ export interface ServerOptions {
   dataDir: string;
   encryptionKey: string;
   logFile: string;
+  /** A fixed port (e.g. from BENCH_PORT); a free one when absent. */
+  port?: number;
 }
 
 export class BenchServer {
@@ -73,7 +84,7 @@ export class BenchServer {
   }
 
   static async start(opts: ServerOptions): Promise<BenchServer> {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'production',

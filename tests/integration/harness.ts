@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase, type Database } from '@/lib/db/client';
-import { sendWebResponse, toWebRequest } from '@/lib/api/node';
+import { sendWebResponse, serveApi, toWebRequest } from '@/lib/api/node';
 import { router } from '@/lib/api/routes';
 import { createApp, type App } from '@/lib/services/kernel/app';
 import { createSecretBox } from '@/lib/services/kernel/secrets';
@@ -27,6 +27,28 @@ export interface ApiResponse {
 
 export const usingPostgres = () => !!process.env.TEST_DATABASE_URL;
 
+/**
+ * Which of the router's two entries serves the test server: `node` (the production server's: Node's
+ * request and response, no Fetch objects) or `fetch` (what `next dev` and route handlers use: a `Request`
+ * in, a `Response` out). TEST_ADAPTER picks; the vitest project `integration-fetch` runs the hot-path
+ * suites through `fetch`, the `integration` project runs everything through `node`.
+ */
+export type Adapter = 'node' | 'fetch';
+export const testAdapter = (): Adapter => (process.env.TEST_ADAPTER === 'fetch' ? 'fetch' : 'node');
+
+function serve(adapter: Adapter, app: App): http.RequestListener {
+  if (adapter === 'node') return (req, res) => serveApi(router, req, res, app);
+  return (req, res) => {
+    router
+      .handle(toWebRequest(req), app)
+      .then((response) => sendWebResponse(res, response))
+      .catch((e) => {
+        res.writeHead(500);
+        res.end(String(e));
+      });
+  };
+}
+
 async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return { database: await openDatabase({ dataDir: 'memory' }), drop: async () => {} };
@@ -46,18 +68,10 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
   };
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(opts: { adapter?: Adapter } = {}): Promise<TestServer> {
   const { database, drop } = await freshDatabase();
   const app = await createApp(database, createSecretBox(randomBytes(32)));
-  const server = http.createServer((req, res) => {
-    toWebRequest(req)
-      .then((request) => router.handle(request, app))
-      .then((response) => sendWebResponse(res, response))
-      .catch((e) => {
-        res.writeHead(500);
-        res.end(String(e));
-      });
-  });
+  const server = http.createServer(serve(opts.adapter ?? testAdapter(), app));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

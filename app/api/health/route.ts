@@ -8,6 +8,6 @@ export const dynamic = 'force-dynamic';
 // health reports that in its own shape, so probes need to understand one body only.
 async function handle(req: Request): Promise<Response> {
   const res = await router.handle(req);
-  return res.status === 503 ? json(HEALTH_DOWN, 503) : res;
+  return res.status === 503 ? json(HEALTH_DOWN, 503).toResponse() : res;
 }
 export { handle as GET, handle as HEAD };

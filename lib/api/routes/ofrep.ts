@@ -1,13 +1,15 @@
 import 'server-only';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Principal } from '@/lib/auth/policy';
-import type { FlagEvaluation } from '@/lib/engine/flags';
+import type { FlagEvaluation, FlagRule } from '@/lib/engine/flags';
 import type { TFlagReason } from '@/lib/schemas/flags';
 import { ZOfrepBulkAnswer, ZOfrepBulkFailure, ZOfrepFailure, ZOfrepRequest, ZOfrepSuccess } from '@/lib/schemas/ofrep';
 import type { App } from '@/lib/services/kernel/app';
 import { ServiceError } from '@/lib/services/kernel/errors';
 import { flagEvaluator, type FlagContextInput, type FlagEvaluator } from '@/lib/services/flags/evaluate';
 import { json, readJsonBody } from '../http';
+import { JSON_HEADERS, Reply } from '../reply';
+import type { ApiRequest } from '../request';
 import { route } from '../router';
 
 /**
@@ -43,7 +45,7 @@ class OfrepFailure extends Error {
 }
 
 /** The request's evaluation context (shape: ZOfrepRequest); empty strings count as absent. */
-async function contextOf(req: Request): Promise<FlagContextInput> {
+async function contextOf(req: ApiRequest): Promise<FlagContextInput> {
   let body: unknown;
   try {
     body = await readJsonBody(req);
@@ -69,7 +71,7 @@ async function contextOf(req: Request): Promise<FlagContextInput> {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The evaluator for the request's context; a scope the context names badly or that does not exist is INVALID_CONTEXT. */
-async function evaluatorFor(app: App, principal: Principal, req: Request): Promise<FlagEvaluator> {
+async function evaluatorFor(app: App, principal: Principal, req: ApiRequest): Promise<FlagEvaluator> {
   const input = await contextOf(req);
   try {
     return await flagEvaluator(app, principal, input);
@@ -83,23 +85,48 @@ async function evaluatorFor(app: App, principal: Principal, req: Request): Promi
  * One flag's answer: `value` true/false for a flag without variants; the assigned variant's key and value
  * for a flag with variants, and no value when such a flag is off, so the client keeps its code default.
  */
-function evaluationBody(evaluator: FlagEvaluator, e: FlagEvaluation) {
+function evaluationBody(rule: FlagRule | undefined, e: FlagEvaluation) {
   if (e.reason === 'NOT_FOUND') return { key: e.key, errorCode: 'FLAG_NOT_FOUND' as const, errorDetails: `No flag "${e.key}" here` };
   if (e.missingUserId) return { key: e.key, errorCode: 'TARGETING_KEY_MISSING' as const, errorDetails: `"${e.key}" needs context.targetingKey (the user id)` };
   const metadata = { reason: e.reason, scope: e.scopeId! };
   const base = { key: e.key, reason: OPENFEATURE_REASON[e.reason] };
   if (e.variant !== undefined) return { ...base, value: e.value, variant: e.variant, metadata };
-  if (evaluator.flag(e.key)?.variants?.length) return { ...base, metadata };
+  if (rule?.variants?.length) return { ...base, metadata };
   return { ...base, value: e.enabled, metadata };
 }
 
-function failure(e: unknown, key?: string): Response {
+/**
+ * The serialized answers of one flag row, by outcome: a row has a handful of possible answers (its reasons
+ * × its variants), none of which depends on who asked, so each is built and serialized once per row (rows
+ * are replaced, never changed, when flags change) and every later request only looks it up.
+ */
+const answersByRule = new WeakMap<FlagRule, Map<string, { json: string; status: number }>>();
+
+function answerOf(rule: FlagRule | undefined, e: FlagEvaluation): { json: string; status: number } {
+  if (!rule) return serialized(evaluationBody(rule, e));
+  let answers = answersByRule.get(rule);
+  if (!answers) answersByRule.set(rule, (answers = new Map()));
+  const outcome = `${e.reason}${e.missingUserId ? '!' : ''}\u0000${e.variant ?? ''}`;
+  let answer = answers.get(outcome);
+  if (!answer) answers.set(outcome, (answer = serialized(evaluationBody(rule, e))));
+  return answer;
+}
+
+function serialized(body: ReturnType<typeof evaluationBody>) {
+  const status = !('errorCode' in body) ? 200 : body.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400;
+  return { json: JSON.stringify(body), status };
+}
+
+function failure(e: unknown, key?: string): Reply {
   if (!(e instanceof OfrepFailure)) throw e; // auth, permissions, storage: the router's answers
   return json({ ...(key !== undefined && { key }), errorCode: e.errorCode, errorDetails: e.message }, e.status);
 }
 
-/** Strong ETag of the bulk answer: it changes whenever any evaluation in it does (flags, context, expiry). */
-const etagOf = (body: string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
+/**
+ * Strong ETag of the bulk answer, from what decides every evaluation in it (the flag set's version, the
+ * context's scope path, user and role, and which expiry times have passed) rather than from the body.
+ */
+const etagOf = (fingerprint: string) => `"${hash('sha1', fingerprint, 'base64url')}"`;
 
 function matches(ifNoneMatch: string | null, tag: string): boolean {
   if (!ifNoneMatch) return false;
@@ -126,8 +153,8 @@ export const ofrepRoutes = [
     handler: async ({ app, principal, params, req }) => {
       try {
         const evaluator = await evaluatorFor(app, principal, req);
-        const body = evaluationBody(evaluator, evaluator.evaluate(params.key));
-        return 'errorCode' in body ? json(body, body.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400) : body;
+        const answer = answerOf(evaluator.flag(params.key), evaluator.evaluate(params.key));
+        return new Reply(answer.status, answer.json);
       } catch (e) {
         return failure(e, params.key);
       }
@@ -149,10 +176,14 @@ export const ofrepRoutes = [
     handler: async ({ app, principal, req }) => {
       try {
         const evaluator = await evaluatorFor(app, principal, req);
-        const body = JSON.stringify({ flags: evaluator.keys().map((key) => evaluationBody(evaluator, evaluator.evaluate(key))) });
-        const tag = etagOf(body);
-        if (matches(req.headers.get('if-none-match'), tag)) return new Response(null, { status: 304, headers: { etag: tag, 'cache-control': 'no-store' } });
-        return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', etag: tag } });
+        const tag = etagOf(evaluator.fingerprint());
+        // evaluated even for a 304: every evaluation stamps its flag's last-evaluated time
+        let body = '{"flags":[';
+        const keys = evaluator.keys();
+        for (let i = 0; i < keys.length; i++) body += (i ? ',' : '') + answerOf(evaluator.flag(keys[i]), evaluator.evaluate(keys[i])).json;
+        body += ']}';
+        if (matches(req.headers.get('if-none-match'), tag)) return new Reply(304, null, { etag: tag, 'cache-control': 'no-store' });
+        return new Reply(200, body, { ...JSON_HEADERS, etag: tag });
       } catch (e) {
         return failure(e);
       }

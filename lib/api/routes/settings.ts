@@ -22,6 +22,7 @@ import {
   type TSettingAtScope,
 } from '@/lib/schemas/api';
 import { etag, ifMatchVersion, json } from '../http';
+import type { ApiRequest } from '../request';
 import { route } from '../router';
 import { getProjectDocument, getSystemDocument, getUserDocument } from '@/lib/services/documents/read';
 import { putProjectDocument, putSystemDocument, putUserDocument, resetUserDocument } from '@/lib/services/documents/write';
@@ -37,7 +38,7 @@ const docTags = ['Nested documents'];
 const ZDocument = z.unknown().describe('A nested partial document, e.g. { "display": { "theme": "dark" } }');
 
 /** `?reason=` or `X-Change-Reason:` — nested documents have no room for a reason field in their body. */
-const reasonOf = (req: Request, query?: { reason?: string }) => query?.reason ?? req.headers.get('x-change-reason') ?? undefined;
+const reasonOf = (req: ApiRequest, query?: { reason?: string }) => query?.reason ?? req.headers.get('x-change-reason') ?? undefined;
 
 export const settingsRoutes = [
   route({

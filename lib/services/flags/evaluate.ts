@@ -5,6 +5,7 @@ import type { App } from '../kernel/app';
 import { resolveContext, type ContextInput } from '../scopes/context';
 import { pathIds } from '../scopes/path';
 import type { FlagRow } from './store';
+import { expiredCount, factsOf, keysOnPath } from './fingerprint';
 import { cachedTable, noteEvaluated } from './table';
 
 export interface FlagContextInput extends Omit<ContextInput, 'userId'> {
@@ -17,8 +18,13 @@ export interface FlagEvaluator {
   /** The effective row of a key on the context's scope path. */
   flag(key: string): FlagRule | undefined;
   /** Keys with a row on the context's scope path, sorted. */
-  keys(): string[];
+  keys(): readonly string[];
   evaluate(key: string): FlagEvaluation;
+  /**
+   * Everything every evaluation of this evaluator depends on (the flag rows' versions, which expiry times
+   * have passed, the scope path, user and role): equal fingerprints, equal answers.
+   */
+  fingerprint(): string;
 }
 
 /** Flags as seen from a context: its scope path (checked for `flags.evaluate`), user and role. */
@@ -28,14 +34,16 @@ export async function flagEvaluator(app: App, principal: Principal, input: FlagC
   const ids = pathIds(path);
   const flag = (key: string): FlagRow | undefined => effectiveRule(table.get(key), ids);
   const ctx = { userId: input.userId, role: input.role, now: new Date() };
+  const facts = factsOf(table);
   return {
     flag,
-    keys: () => [...table.keys()].filter((k) => flag(k)).sort(),
+    keys: () => keysOnPath(table, facts, ids.join('/'), (k) => !!flag(k)),
     evaluate(key) {
       const row = flag(key);
       if (row) noteEvaluated(app, row);
       return evaluateFlag(key, ctx, flag);
     },
+    fingerprint: () => JSON.stringify([facts.version, expiredCount(facts.expiries, ctx.now.getTime()), ids, ctx.userId ?? null, ctx.role ?? null]),
   };
 }
 

@@ -19,6 +19,22 @@ export async function authenticateToken(app: App, token: string): Promise<Princi
   const tokenHash = hashToken(token);
   const cached = app.caches.getPrincipal(tokenHash);
   if (cached) return cached;
+  // one lookup per token at a time: when the cached principal expires under load, every request in flight
+  // with that token would otherwise query (and stamp last-used) at once
+  let lookups = pendingLookups.get(app);
+  if (!lookups) pendingLookups.set(app, (lookups = new Map()));
+  let pending = lookups.get(tokenHash);
+  if (!pending) {
+    const all = lookups;
+    pending = lookUpToken(app, tokenHash).finally(() => all.delete(tokenHash));
+    lookups.set(tokenHash, pending);
+  }
+  return pending;
+}
+
+const pendingLookups = new WeakMap<App, Map<string, Promise<Principal | null>>>();
+
+async function lookUpToken(app: App, tokenHash: string): Promise<Principal | null> {
   const row = await selectLiveTokenByHash(app.db, tokenHash);
   if (!row) return null;
   const now = new Date();

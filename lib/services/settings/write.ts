@@ -96,7 +96,7 @@ export async function applyWrites(app: App, principal: Principal, ops: WriteOp[]
   if (ops.length === 0) return { results: [], errors: [] };
   rejectDuplicates(ops);
   const registry = await getRegistry(app);
-  return inTransaction(app, async (tx, changed: (c: Change) => void) => {
+  return inTransaction(app, async (tx, changed: (c: Change) => void, notifyNow) => {
     const { accepted, errors } = await acceptAll(app, tx, principal, registry, ops, opts);
     await checkCrossField(app, tx, registry.definitions, accepted);
     const stored: Stored[] = [];
@@ -105,6 +105,8 @@ export async function applyWrites(app: App, principal: Principal, ops: WriteOp[]
       stored.push(s);
       changed({ type: 'value', key: s.result.key, scopeId: s.result.scope, version: s.result.version });
     }
+    // the audit insert last: it takes the audit chain's lock, held until commit
+    await notifyNow();
     const rows = await appendAudit(tx, ctx, stored.map((s) => s.audit));
     return { results: stored.map((s, i) => ({ ...s.result, audit: toAuditEntry(rows[i]) })), errors };
   });

@@ -1,0 +1,290 @@
+/**
+ * `npm run bench:peer [-- --rounds=3] [-- --duration=10]`: Switchboard's OFREP bulk evaluation against
+ * Unleash 8's frontend API, side by side, on the same machine and the same PostgreSQL.
+ *
+ * - installs `unleash-server@8` into a temporary folder with `npm install --prefix` (never a dependency of
+ *   this project; PEER_UNLEASH_DIR=<folder> reuses an earlier install there instead);
+ * - gives each server a fresh database on BENCH_DATABASE_URL / DATABASE_URL (default
+ *   postgres://postgres@127.0.0.1:5432/postgres), dropped at the end;
+ * - starts Unleash with its SDK/frontend rate limits lifted (TOKEN_AUTHENTICATION_RATE_LIMIT_PER_MINUTE,
+ *   SDK_API_RATE_LIMIT_PER_MINUTE) and an admin and a frontend token (INIT_*_API_TOKENS), and Switchboard's
+ *   production server (server.ts over the build);
+ * - creates the same 16 percentage-rollout flags in both (Unleash: gradual rollout, stickiness userId);
+ * - loads `POST /ofrep/v1/evaluate/flags` and `GET /api/frontend` in alternating rounds with autocannon
+ *   from this process (the servers run in their own processes), 50 connections, a new user id per request;
+ * - prints req/s, p50, p99 of both and the ratios, every round. Never gates CI.
+ *
+ * PEER_SWITCHBOARD_PORT / PEER_UNLEASH_PORT fix the ports (free ones otherwise).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { createBenchDatabase } from './bench/database';
+import { measure, type LoadResult, type LoadSpec } from './bench/load';
+import { ApiClient } from './bench/seed';
+import { BenchServer, ensureBuild, freePort, killAllServersSync } from './bench/server';
+
+const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '3' } } });
+const ROUNDS = Number(args.rounds);
+const DURATION_S = Number(args.duration);
+const WARMUP_S = Number(args.warmup);
+const CONNECTIONS = 50;
+const FLAGS = Array.from({ length: 16 }, (_, i) => ({ key: `peer.flag${String(i + 1).padStart(2, '0')}`, rollout: 5 + i * 6 }));
+const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const RESULTS_DIR = path.resolve('bench-results');
+
+const log = (msg: string) => console.log(`[bench:peer] ${msg}`);
+
+// ------------------------------------------------------------------ cleanup, also on error and Ctrl-C
+
+const cleanups: (() => Promise<void> | void)[] = [];
+async function cleanUp() {
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()!();
+    } catch (e) {
+      console.error('[bench:peer] cleanup failed:', e);
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up …`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+process.on('exit', () => {
+  killAllServersSync();
+  if (unleash && unleash.exitCode === null) killGroup(unleash.pid!, 'SIGKILL');
+});
+
+function killGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // gone already
+  }
+}
+
+// ------------------------------------------------------------------ Unleash
+
+let unleash: ChildProcess | undefined;
+
+function installUnleash(): string {
+  const reuse = process.env.PEER_UNLEASH_DIR;
+  if (reuse && existsSync(path.join(reuse, 'node_modules/unleash-server/package.json'))) {
+    log(`reusing the unleash-server install in ${reuse}`);
+    return reuse;
+  }
+  const dir = reuse ?? mkdtempSync(path.join(os.tmpdir(), 'switchboard-peer-unleash-'));
+  if (!reuse) cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(dir, { recursive: true });
+  log(`npm install --prefix ${dir} unleash-server@8 …`);
+  const r = spawnSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', 'unleash-server@8'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`npm install unleash-server@8 failed (exit ${r.status})`);
+  return dir;
+}
+
+const UNLEASH_ADMIN = `*:*.${randomBytes(16).toString('hex')}`;
+const UNLEASH_FRONTEND = `default:development.${randomBytes(16).toString('hex')}`;
+
+async function startUnleash(dir: string, databaseUrl: string, port: number, logFile: string): Promise<string> {
+  const lifted = '1000000000';
+  unleash = spawn(process.execPath, [path.join(dir, 'node_modules/unleash-server/dist/server.js')], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      DATABASE_SSL: 'false',
+      HTTP_HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      INIT_ADMIN_API_TOKENS: UNLEASH_ADMIN,
+      INIT_FRONTEND_API_TOKENS: UNLEASH_FRONTEND,
+      // lift the per-token and per-SDK rate limits, so it answers every request instead of 429s
+      TOKEN_AUTHENTICATION_RATE_LIMIT_PER_MINUTE: lifted,
+      SDK_API_RATE_LIMIT_PER_MINUTE: lifted,
+      REGISTER_FRONTEND_RATE_LIMIT_PER_MINUTE: lifted,
+      FRONTEND_METRICS_RATE_LIMIT_PER_MINUTE: lifted,
+      CHECK_VERSION: 'false',
+      SEND_TELEMETRY: 'false',
+    },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = createWriteStream(logFile);
+  unleash.stdout!.pipe(out);
+  unleash.stderr!.pipe(out);
+  const child = unleash;
+  cleanups.push(async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    killGroup(child.pid!, 'SIGTERM');
+    if (await Promise.race([exited.then(() => false), sleep(5000).then(() => true)])) killGroup(child.pid!, 'SIGKILL');
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`unleash exited with ${child.exitCode} during start-up; see ${logFile}`);
+    try {
+      if ((await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) })).ok) return base;
+    } catch {
+      // not listening yet
+    }
+    await sleep(500);
+  }
+  throw new Error(`unleash did not become healthy in 180 s; see ${logFile}`);
+}
+
+async function unleashCall(base: string, method: string, p: string, body?: unknown) {
+  const res = await fetch(base + p, {
+    method,
+    headers: { authorization: UNLEASH_ADMIN, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`unleash ${method} ${p} → ${res.status}: ${(await res.text()).slice(0, 300)}`);
+}
+
+async function seedUnleash(base: string) {
+  const project = '/api/admin/projects/default/features';
+  for (const f of FLAGS) {
+    await unleashCall(base, 'POST', project, { name: f.key, type: 'release' });
+    await unleashCall(base, 'POST', `${project}/${f.key}/environments/development/strategies`, {
+      name: 'flexibleRollout',
+      parameters: { rollout: String(f.rollout), stickiness: 'userId', groupId: f.key },
+    });
+    await unleashCall(base, 'POST', `${project}/${f.key}/environments/development/on`);
+  }
+  // the frontend API answers from a cache that refreshes on its own: wait until it shows every flag
+  const seen = new Set<string>();
+  const deadline = Date.now() + 120_000;
+  for (let n = 0; seen.size < FLAGS.length; n++) {
+    if (Date.now() > deadline) throw new Error(`unleash's frontend API shows ${seen.size} of ${FLAGS.length} flags after 120 s`);
+    const res = await fetch(`${base}/api/frontend?userId=probe-${n}`, { headers: { authorization: UNLEASH_FRONTEND } });
+    const body = (await res.json()) as { toggles?: { name: string }[] };
+    for (const t of body.toggles ?? []) seen.add(t.name);
+    if (seen.size < FLAGS.length) await sleep(50);
+  }
+}
+
+// ------------------------------------------------------------------ Switchboard
+
+async function seedSwitchboard(api: ApiClient) {
+  const boot = await api.call<{ apiToken: string }>('POST', '/api/v1/setup/bootstrap', { admin: { email: 'peer@example.com', name: 'Peer bench', password: randomBytes(18).toString('base64url') } }, 201);
+  api.token = boot.apiToken;
+  for (const f of FLAGS) await api.call('POST', '/api/v1/flags', { key: f.key, enabled: true, flagType: 'percentage', rolloutPercentage: f.rollout }, 201);
+  const bulk = await api.call<{ flags: unknown[] }>('POST', '/ofrep/v1/evaluate/flags', { context: { targetingKey: 'probe' } });
+  if (bulk.flags.length !== FLAGS.length) throw new Error(`Switchboard evaluates ${bulk.flags.length} flags, expected ${FLAGS.length}`);
+}
+
+// ------------------------------------------------------------------ rounds
+
+interface Round {
+  round: number;
+  switchboard: LoadResult;
+  unleash: LoadResult;
+}
+
+const fmt = (v: number, d = 2) => v.toFixed(d);
+
+function checkClean(name: string, r: LoadResult) {
+  if (r.errors || r.non2xx) log(`  warning: ${name} had ${r.errors} errors and ${r.non2xx} non-2xx answers (${JSON.stringify(r.statusCodes)})`);
+}
+
+async function main() {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const loadBefore = os.loadavg();
+  log(`${os.cpus().length} CPUs, node ${process.version}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  await ensureBuild(false);
+  const dir = installUnleash();
+  const [sbDb, ulDb] = [await createBenchDatabase(ADMIN_URL), await createBenchDatabase(ADMIN_URL)];
+  cleanups.push(() => sbDb.drop(), () => ulDb.drop());
+  log(`databases ${sbDb.name} (Switchboard), ${ulDb.name} (Unleash)`);
+
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'switchboard-peer-'));
+  cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
+  const sbPort = Number(process.env.PEER_SWITCHBOARD_PORT) || (await freePort());
+  const ulPort = Number(process.env.PEER_UNLEASH_PORT) || (await freePort());
+
+  log('starting Unleash …');
+  const unleashUrl = await startUnleash(dir, ulDb.url, ulPort, path.join(RESULTS_DIR, 'peer-unleash.log'));
+  log(`Unleash on ${unleashUrl}; creating ${FLAGS.length} gradual-rollout flags …`);
+  await seedUnleash(unleashUrl);
+
+  log('starting Switchboard …');
+  const server = await BenchServer.start({ databaseUrl: sbDb.url, dataDir: path.join(scratch, 'data'), encryptionKey: randomBytes(32).toString('hex'), logFile: path.join(RESULTS_DIR, 'peer-switchboard.log'), port: sbPort });
+  cleanups.push(() => server.stop());
+  const api = new ApiClient(server.baseUrl);
+  await seedSwitchboard(api);
+  log(`Switchboard on ${server.baseUrl}; ${FLAGS.length} percentage flags`);
+
+  let sbUser = 0;
+  let ulUser = 0;
+  const sbSpec: LoadSpec = {
+    baseUrl: server.baseUrl,
+    token: api.token!,
+    method: 'POST',
+    next: () => ({ path: '/ofrep/v1/evaluate/flags', body: `{"context":{"targetingKey":"user-${sbUser++}"}}` }),
+    durationS: DURATION_S,
+    warmupS: WARMUP_S,
+    connections: CONNECTIONS,
+  };
+  const ulSpec: LoadSpec = {
+    baseUrl: unleashUrl,
+    token: '',
+    authorization: UNLEASH_FRONTEND,
+    method: 'GET',
+    next: () => ({ path: `/api/frontend?userId=user-${ulUser++}` }),
+    durationS: DURATION_S,
+    warmupS: WARMUP_S,
+    connections: CONNECTIONS,
+  };
+
+  const rounds: Round[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    // alternate who goes first, so neither always meets the other's after-effects
+    const order = round % 2 ? (['switchboard', 'unleash'] as const) : (['unleash', 'switchboard'] as const);
+    const got: Partial<Round> = { round };
+    for (const who of order) {
+      log(`round ${round}: ${who} (${WARMUP_S}s warm-up + ${DURATION_S}s, ${CONNECTIONS} connections) …`);
+      const r = await measure(who === 'switchboard' ? sbSpec : ulSpec);
+      checkClean(who, r);
+      log(`  ${who}: ${Math.round(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms`);
+      got[who] = r;
+    }
+    rounds.push(got as Round);
+  }
+
+  const rows = rounds.flatMap((r) => [
+    [`${r.round}`, 'Switchboard POST /ofrep/v1/evaluate/flags', Math.round(r.switchboard.rps).toLocaleString('en-US'), fmt(r.switchboard.p50), fmt(r.switchboard.p99), `${r.switchboard.errors + r.switchboard.non2xx}`],
+    [`${r.round}`, 'Unleash 8 GET /api/frontend', Math.round(r.unleash.rps).toLocaleString('en-US'), fmt(r.unleash.p50), fmt(r.unleash.p99), `${r.unleash.errors + r.unleash.non2xx}`],
+    [`${r.round}`, 'ratio Switchboard / Unleash', `${fmt(r.switchboard.rps / r.unleash.rps)}×`, `${fmt(r.switchboard.p50 / r.unleash.p50)}×`, `${fmt(r.switchboard.p99 / r.unleash.p99)}×`, ''],
+  ]);
+  const header = ['round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${[line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')}\n`);
+  const rps = rounds.map((r) => r.switchboard.rps / r.unleash.rps);
+  const p99 = rounds.map((r) => r.switchboard.p99 / r.unleash.p99);
+  const met = rounds.filter((_, i) => rps[i] >= 4 && p99[i] <= 0.25).length;
+  console.log(`goal (≥ 4× Unleash's req/s and ≤ ¼ of its p99 in the same round): met in ${met} of ${rounds.length} rounds`);
+  const loadAfter = os.loadavg();
+  console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs; other work on the machine skews both servers)`);
+  const file = path.join(RESULTS_DIR, 'peer.json');
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: { before: loadBefore, after: loadAfter }, connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, flags: FLAGS, rounds }, null, 2)}\n`);
+  console.log(`results: ${path.relative(process.cwd(), file)}`);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error('[bench:peer] failed:', e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
