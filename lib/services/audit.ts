@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, count, desc, eq, gt, gte, inArray, like, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/client';
 import { auditLog, settingDefinitions } from '@/lib/db/schema';
+import { newId } from './ids';
 
 export const AUDIT_SOURCES = ['manual', 'api', 'import', 'migration', 'auto_remediation', 'restore', 'rollback', 'setup', 'catalog'] as const;
 export type AuditSource = (typeof AUDIT_SOURCES)[number];
@@ -19,6 +20,8 @@ export interface ChangeContext {
   source: AuditSource;
   ip?: string | null;
   at?: Date;
+  /** Groups the entries of one logical change (import, restore …) written in several calls; else each call is one change set. */
+  changeSetId?: string;
 }
 
 export interface AuditInput {
@@ -56,6 +59,8 @@ export interface AuditEntry {
   ip: string | null;
   version: number | null;
   details: unknown;
+  /** Present on entries written since change sets exist (GET /versions). */
+  changeSetId?: string;
 }
 
 const GENESIS = '0'.repeat(64);
@@ -93,6 +98,8 @@ function entryFields(row: BodyFields): Omit<AuditEntry, 'id'> {
     ip: row.ip,
     version: row.version,
     details: row.details,
+    // only when set, so entries written before change sets existed hash as they did
+    ...(row.changeSetId ? { changeSetId: row.changeSetId } : {}),
   };
 }
 
@@ -114,6 +121,7 @@ export const chainHash = (prevHash: string, body: string) => createHash('sha256'
 export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: AuditInput[]): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
   const at = ctx.at ?? new Date();
+  const changeSetId = ctx.changeSetId ?? newId('cs');
   const rows = entries.map((e) => {
     const row: BodyFields = {
       at,
@@ -132,6 +140,7 @@ export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: Aud
       ip: ctx.ip ?? null,
       version: e.version ?? null,
       details: e.details ?? null,
+      changeSetId,
     };
     // prev_hash and hash are set by the trigger
     return { ...row, bodyHash: bodyHash(row), prevHash: '', hash: '' };

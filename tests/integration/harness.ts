@@ -27,8 +27,8 @@ export interface ApiResponse {
 
 export const usingPostgres = () => !!process.env.TEST_DATABASE_URL;
 
-async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const url = process.env.TEST_DATABASE_URL;
+async function freshDatabase(pglite = false): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const url = pglite ? undefined : process.env.TEST_DATABASE_URL;
   if (!url) return { database: await openDatabase({ dataDir: 'memory' }), drop: async () => {} };
   const { default: postgres } = await import('postgres');
   const admin = postgres(url, { max: 1, onnotice: () => {} });
@@ -46,9 +46,10 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
   };
 }
 
-export async function startTestServer(): Promise<TestServer> {
-  const { database, drop } = await freshDatabase();
-  const app = await createApp(database, createSecretBox(randomBytes(32)));
+/** `pglite`: embedded even when TEST_DATABASE_URL is set (one test with both kinds); `key`: share an encryption key between instances. */
+export async function startTestServer(opts: { pglite?: boolean; key?: Buffer } = {}): Promise<TestServer> {
+  const { database, drop } = await freshDatabase(opts.pglite);
+  const app = await createApp(database, createSecretBox(opts.key ?? randomBytes(32)));
   const server = http.createServer((req, res) => {
     toWebRequest(req)
       .then((request) => router.handle(request, app))
