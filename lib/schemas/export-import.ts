@@ -76,11 +76,9 @@ export const ZExportQuery = z.strictObject({
 });
 export type TExportQuery = z.output<typeof ZExportQuery>;
 
-export const ZImportQuery = z.strictObject({
-  preview: ZBool.optional(),
-  confirm: ZBool.optional(),
-  reason: z.string().trim().max(1000).optional(),
-});
+/** Every diff / confirm endpoint: exactly one of ?preview=true and ?confirm=true. */
+export const ZDiffQuery = z.strictObject({ preview: ZBool.optional(), confirm: ZBool.optional() });
+export const ZImportQuery = ZDiffQuery.extend({ reason: z.string().trim().max(1000).optional() });
 
 export const CHANGE_ACTIONS = ['create', 'update', 'delete', 'unchanged', 'invalid'] as const;
 export const ZChangeAction = z.enum(CHANGE_ACTIONS);

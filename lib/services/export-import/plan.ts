@@ -43,6 +43,8 @@ export interface TargetState {
   definitions?: TDefinition[];
   /** Plain secret values are fine: they come from this instance's own storage (promote, revert, restore). */
   plainSecrets?: boolean;
+  /** Items the caller already knows cannot be applied (e.g. a revert over later changes), listed as invalid. */
+  refused?: { kind: 'setting' | 'flag'; key: string; scope: string; code: string; message: string }[];
 }
 
 export interface ValueWrite {
@@ -126,7 +128,10 @@ export async function computePlan(app: App, principal: Principal, db: Executor, 
   const deletes = planRemovals(ctx, target.removeValues ?? []);
   checkCrossField(ctx, [...defs.values()], values);
   const flags = await planFlags(principal, db, paths, target.flags ?? [], target.removeFlags ?? []);
-  const changes = [...defPlan.changes, ...values.map((v) => v.change), ...deletes.map((d) => d.change), ...flags.changes];
+  const refused = (target.refused ?? []).map(
+    (r): TChange => ({ kind: r.kind, key: r.key, scope: r.scope, currentValue: null, newValue: null, currentVersion: 0, action: 'invalid', error: { code: r.code, message: r.message } }),
+  );
+  const changes = [...defPlan.changes, ...values.map((v) => v.change), ...deletes.map((d) => d.change), ...flags.changes, ...refused];
   return {
     changes,
     summary: summarize(changes),
@@ -211,7 +216,7 @@ function checkValue(ctx: ValueContext, t: ValueTarget, def: TDefinition | undefi
   if (def.readonly) throw invalid('SETTING_READONLY', `"${t.key}" is read-only`, 'key');
   if (!def.allowedLevels.includes(level)) throw invalid('SCOPE_NOT_ALLOWED', `"${t.key}" cannot be set at the ${level} level (allowed: ${def.allowedLevels.join(', ')})`, 'scope');
   const value = plainValue(ctx, t, def);
-  const locked = t.locked ?? false;
+  const locked = t.locked ?? current?.locked ?? false;
   const skipTo = t.skipTo ?? null;
   const write: ValueWrite = { def, scopeId: t.scope, level, value: null, locked, skipTo, current };
   if (current && sameValue(current, { ...write, value })) return { ...write, value: skipTo ? null : value };
