@@ -25,8 +25,10 @@ export interface BulkOptions {
   reason?: string;
   source: AuditSource;
   change: ChangeContext;
+  /** false: a confirm without If-Match applies the diff as it is now (restore, whose API names no ETag). */
+  requireIfMatch?: boolean;
   /** Runs inside the confirm's transaction before anything is written (restore's pre-restore backup). */
-  beforeApply?: (tx: Executor) => Promise<void>;
+  beforeApply?: (tx: Executor) => Promise<Record<string, unknown> | void>;
 }
 
 export type BulkAnswer = ({ preview: true } & TPreview) | ({ preview: false; etag: string } & TApplied);
@@ -38,7 +40,7 @@ export function previewAnswer(plan: Plan): TPreview {
 export async function previewOrApply(app: App, principal: Principal, target: (db: Executor) => Promise<TargetState>, opts: BulkOptions): Promise<BulkAnswer> {
   if (!opts.confirm) return previewAnswer(await computePlan(app, principal, app.db, await target(app.db)));
   if (!opts.reason?.trim()) fail('REASON_REQUIRED', 'A confirm needs a reason, recorded with every change', 'reason');
-  if (!opts.ifMatch) fail('INVALID_REQUEST', "Send the preview's ETag as If-Match, so that only the diff you saw is applied", 'If-Match');
+  if (!opts.ifMatch && opts.requireIfMatch !== false) fail('INVALID_REQUEST', "Send the preview's ETag as If-Match, so that only the diff you saw is applied", 'If-Match');
   const invalidate: Change[] = [];
   const out = await inTransaction(app, async (tx) => {
     const state = await target(tx);
@@ -52,14 +54,14 @@ export async function previewOrApply(app: App, principal: Principal, target: (db
       const invalid = plan.changes.filter((c) => c.action === 'invalid');
       fail('IMPORT_INVALID', `${invalid.length} item${invalid.length === 1 ? ' is' : 's are'} invalid, nothing was applied: ${invalid[0].key}${invalid[0].scope ? ` at ${invalid[0].scope}` : ''}: ${invalid[0].error?.message}`, undefined, { invalid, summary: plan.summary });
     }
-    if (plan.etag !== opts.ifMatch) {
+    if (opts.ifMatch && plan.etag !== opts.ifMatch) {
       fail('VERSION_CONFLICT', 'The configuration changed since the preview (or the preview was of another file): preview again and confirm what you see', 'If-Match', { etag: plan.etag });
     }
-    await opts.beforeApply?.(tx);
+    const extra = (await opts.beforeApply?.(tx)) ?? {};
     const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: newId('cs'), at: new Date() };
     const applied = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, invalidate);
     await notifyChanges(tx, invalidate);
-    return { ...applied, etag: plan.etag };
+    return { ...applied, ...extra, etag: plan.etag };
   });
   for (const c of invalidate) app.caches.invalidate(c);
   return { preview: false, ...out };

@@ -43,6 +43,8 @@ export interface TargetState {
   definitions?: TDefinition[];
   /** Plain secret values are fine: they come from this instance's own storage (promote, revert, restore). */
   plainSecrets?: boolean;
+  /** A restore by a platform admin: users' own values (scope `user:<id>`) are part of the state too. */
+  restore?: boolean;
   /** Items the caller already knows cannot be applied (e.g. a revert over later changes), listed as invalid. */
   refused?: { kind: 'setting' | 'flag'; key: string; scope: string; code: string; message: string }[];
 }
@@ -120,10 +122,10 @@ export async function computePlan(app: App, principal: Principal, db: Executor, 
   const defPlan = await planDefinitions(app, principal, db, registry, target.definitions ?? []);
   const defs = new Map(registry.byKey);
   for (const d of defPlan.created) defs.set(d.key, d);
+  const ctx: ValueContext = { app, principal, defs, paths, stored: new Map(), categories: registry.categoryByKey, plainSecrets: !!target.plainSecrets, restore: !!target.restore };
   const touched = new Set<string>();
-  for (const t of [...target.values, ...(target.removeValues ?? [])]) for (const p of paths.get(t.scope) ?? []) touched.add(p.scopeId);
-  const stored = await loadStored(app, db, [...touched]);
-  const ctx: ValueContext = { app, principal, defs, paths, stored, categories: registry.categoryByKey, plainSecrets: !!target.plainSecrets };
+  for (const t of [...target.values, ...(target.removeValues ?? [])]) for (const p of pathFor(ctx, t.scope) ?? []) touched.add(p.scopeId);
+  ctx.stored = await loadStored(app, db, [...touched]);
   const values = planValues(ctx, target.values);
   const deletes = planRemovals(ctx, target.removeValues ?? []);
   checkCrossField(ctx, [...defs.values()], values);
@@ -162,7 +164,18 @@ interface ValueContext {
   stored: Stored;
   categories: Map<string, { security: boolean }>;
   plainSecrets: boolean;
+  restore: boolean;
 }
+
+/** A scope's path; a user's values (restore only) sit above global in the chain. */
+function pathFor(ctx: ValueContext, scope: string): ScopeRef[] | undefined {
+  if (!scope.startsWith('user:')) return ctx.paths.get(scope);
+  return ctx.restore ? [{ scopeId: scope, level: 'user' }, ...(ctx.paths.get('global') ?? [])] : undefined;
+}
+
+/** Restores run as a platform admin over everything; otherwise the policy decides per scope. */
+const mayWrite = (ctx: ValueContext, path: ScopeRef[], security: boolean | undefined) =>
+  (ctx.restore && path[0].level === 'user') || can(ctx.principal, 'settings.write', { scopePath: path.map((p) => p.scopeId), securityCategory: security });
 
 interface PlannedValue {
   change: TChange;
@@ -206,11 +219,11 @@ const sameValue = (c: StoredValue, w: ValueWrite) =>
 /** The rules of a single write (see the settings service), applied to one item of a bulk target state. */
 function checkValue(ctx: ValueContext, t: ValueTarget, def: TDefinition | undefined, current: StoredValue | undefined): ValueWrite {
   if (!def) throw invalid('SETTING_NOT_FOUND', `No setting "${t.key}" in this registry`, 'key');
-  const path = ctx.paths.get(t.scope);
+  const path = pathFor(ctx, t.scope);
   if (!path) throw invalid('SCOPE_NOT_FOUND', `No scope "${t.scope}" here (create it first, or map it with mapScopes)`, 'scope');
   const level = path[0].level;
   const security = ctx.categories.get(def.category)?.security;
-  if (!can(ctx.principal, 'settings.write', { scopePath: path.map((p) => p.scopeId), securityCategory: security })) {
+  if (!mayWrite(ctx, path, security)) {
     throw invalid('INSUFFICIENT_PERMISSIONS', `You may not change "${t.key}" at scope "${t.scope}"`, 'scope');
   }
   if (def.readonly) throw invalid('SETTING_READONLY', `"${t.key}" is read-only`, 'key');
@@ -253,7 +266,7 @@ function plainValue(ctx: ValueContext, t: ValueTarget, def: TDefinition): unknow
 function planRemovals(ctx: ValueContext, removals: { key: string; scope: string }[]): { change: TChange; remove?: ValueDelete }[] {
   return removals.flatMap((r): { change: TChange; remove?: ValueDelete }[] => {
     const current = ctx.stored.get(r.key)?.get(r.scope);
-    const path = ctx.paths.get(r.scope);
+    const path = pathFor(ctx, r.scope);
     if (!current || !path) return [];
     const def = ctx.defs.get(r.key);
     const change: TChange = {
@@ -267,7 +280,7 @@ function planRemovals(ctx: ValueContext, removals: { key: string; scope: string 
       action: 'delete',
     };
     const security = def ? ctx.categories.get(def.category)?.security : true;
-    if (!can(ctx.principal, 'settings.write', { scopePath: path.map((p) => p.scopeId), securityCategory: security })) {
+    if (!mayWrite(ctx, path, security)) {
       return [{ change: { ...change, action: 'invalid', error: { code: 'INSUFFICIENT_PERMISSIONS', message: `You may not change "${r.key}" at scope "${r.scope}"`, field: 'scope' } } }];
     }
     return [{ change, remove: { def, key: r.key, scopeId: r.scope, level: path[0].level, current } }];
@@ -284,7 +297,7 @@ function checkCrossField(ctx: ValueContext, defs: TDefinition[], planned: Planne
     byScope.set(p.write.scopeId, [...(byScope.get(p.write.scopeId) ?? []), p]);
   }
   for (const [scopeId, items] of byScope) {
-    const path = ctx.paths.get(scopeId)!;
+    const path = pathFor(ctx, scopeId)!;
     const proposed = new Map(items.map((i) => [i.write!.def.key, i.write!]));
     const get = (key: string) => {
       const def = ctx.defs.get(key);
