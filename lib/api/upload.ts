@@ -1,6 +1,6 @@
 import 'server-only';
 import { hasForbiddenKey } from '@/lib/engine/document';
-import { ServiceError } from '@/lib/services/errors';
+import { ServiceError } from '@/lib/services/kernel/errors';
 import { readJsonBody } from './http';
 
 /**

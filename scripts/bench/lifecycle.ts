@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '@/lib/db/client';
 import { router } from '@/lib/api/routes';
-import { createApp, type App } from '@/lib/services/app';
-import { createSecretBox } from '@/lib/services/secrets';
+import { createApp, type App } from '@/lib/services/kernel/app';
+import { createSecretBox } from '@/lib/services/kernel/secrets';
 import { definitions, valueFor } from './dataset';
 import { createBenchDatabase } from './database';
 import { TARGETS, timeRow, type Row } from './report';

@@ -4,7 +4,7 @@ import { ZCompareAnswer, ZCompareQuery, ZPromoteBody } from '@/lib/schemas/compa
 import { ZApplied, ZDiffQuery, ZPreview } from '@/lib/schemas/export-import';
 import { compareScopes } from '@/lib/services/compare/compare';
 import { promote } from '@/lib/services/compare/promote';
-import { fail } from '@/lib/services/errors';
+import { fail } from '@/lib/services/kernel/errors';
 import { json } from '../http';
 import { route } from '../router';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IMPORT_BODY_LIMIT, ZApplied, ZExportDocument, ZExportQuery, ZImportBody, ZImportQuery, ZPreview } from '@/lib/schemas/export-import';
 import { exportConfiguration, exportFilename } from '@/lib/services/export-import/export';
 import { importConfiguration } from '@/lib/services/export-import/import';
-import { fail } from '@/lib/services/errors';
+import { fail } from '@/lib/services/kernel/errors';
 import { json, parseWith } from '../http';
 import { route } from '../router';
 import { readUpload } from '../upload';

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { ZApplied, ZDiffQuery, ZPreview } from '@/lib/schemas/export-import';
 import { ZRevertBody, ZVersionDetail, ZVersionList, ZVersionsQuery } from '@/lib/schemas/versions';
-import { fail } from '@/lib/services/errors';
+import { fail } from '@/lib/services/kernel/errors';
 import { getVersion, listVersions } from '@/lib/services/versions/read';
 import { revertVersion } from '@/lib/services/versions/revert';
 import { json } from '../http';

@@ -3,19 +3,19 @@ import type { Principal } from '@/lib/auth/policy';
 import type { Resolution } from '@/lib/engine/types';
 import type { TCompareAnswer, TCompareItem } from '@/lib/schemas/compare';
 import type { TDefinition } from '@/lib/schemas/definition';
-import type { App } from '../app';
-import { canonicalJson } from '../audit';
-import { resolveContext } from '../context';
-import { getRegistry } from '../definitions';
-import { fail } from '../errors';
-import { listFlags } from '../flags';
-import { resolveMany } from '../settings';
-import { shown } from '../values';
+import type { App } from '../kernel/app';
+import { canonicalJson } from '../audit/chain';
+import { resolveContext } from '../scopes/context';
+import { getRegistry } from '../registry/read';
+import { fail } from '../kernel/errors';
+import { listFlags } from '../flags/read';
+import { resolveMany } from '../settings/resolve';
+import { shown } from '../kernel/secrecy';
 
 type Status = TCompareItem['status'];
 
 /** Same value → same; else configured (not the default) on one side only → onlyLeft / onlyRight; else different. */
-export function compareStatus(same: boolean, leftConfigured: boolean, rightConfigured: boolean): Status {
+function compareStatus(same: boolean, leftConfigured: boolean, rightConfigured: boolean): Status {
   if (same) return 'same';
   if (leftConfigured && !rightConfigured) return 'onlyLeft';
   if (rightConfigured && !leftConfigured) return 'onlyRight';

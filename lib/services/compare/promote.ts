@@ -1,15 +1,15 @@
 import 'server-only';
 import type { Principal } from '@/lib/auth/policy';
 import type { TPromoteBody } from '@/lib/schemas/compare';
-import type { App } from '../app';
-import type { ChangeContext } from '../audit';
-import { resolveContext } from '../context';
-import { getRegistry } from '../definitions';
-import { fail } from '../errors';
+import type { App } from '../kernel/app';
+import type { ChangeContext } from '../audit/types';
+import { resolveContext } from '../scopes/context';
+import { getRegistry } from '../registry/read';
+import { fail } from '../kernel/errors';
 import { previewOrApply, type BulkAnswer } from '../export-import/apply';
 import type { TargetState } from '../export-import/plan';
-import { getFlag } from '../flags';
-import { resolveMany } from '../settings';
+import { getFlag } from '../flags/read';
+import { resolveMany } from '../settings/resolve';
 
 /**
  * `POST /settings/promote`: the values the chosen keys resolve to at `from` become overrides at `to`, and the

@@ -2,13 +2,15 @@ import 'server-only';
 import type { Executor } from '@/lib/db/client';
 import type { Principal } from '@/lib/auth/policy';
 import type { TApplied, TPreview } from '@/lib/schemas/export-import';
-import type { App } from '../app';
-import { bodyHash, type AuditInput, type AuditSource, type ChangeContext } from '../audit';
-import type { Change } from '../cache';
-import { inTransaction } from '../changes';
-import { fail } from '../errors';
-import { newId } from '../ids';
-import { audited, isSecretDef } from '../values';
+import type { App } from '../kernel/app';
+import { bodyHash } from '../audit/chain';
+import type { AuditInput, AuditSource, ChangeContext } from '../audit/types';
+import type { Change } from '../kernel/cache';
+import { inTransaction } from '../kernel/transaction';
+import { fail } from '../kernel/errors';
+import { newId } from '../kernel/ids';
+import { isSecret as isSecretDef } from '@/lib/engine/secrecy';
+import { audited } from '../kernel/secrecy';
 import { computePlan, type Plan, type TargetState } from './plan';
 import { ruleOfRow } from './plan-flags';
 import { deleteFlags, insertAuditRows, deleteValues, insertCategories, insertDefinitions, lastAuditedVersions, lockForBulkWrite, notifyChanges, upsertFlags, upsertValues, type AuditRowInput } from './store';
@@ -33,7 +35,7 @@ export interface BulkOptions {
 
 export type BulkAnswer = ({ preview: true } & TPreview) | ({ preview: false; etag: string } & TApplied);
 
-export function previewAnswer(plan: Plan): TPreview {
+function previewAnswer(plan: Plan): TPreview {
   return { preview: true, etag: plan.etag, changes: plan.changes, summary: plan.summary };
 }
 
@@ -68,7 +70,7 @@ export async function previewOrApply(app: App, principal: Principal, target: (db
 }
 
 /** Writes a computed plan: batched rows, then its audit entries, all in the caller's transaction. */
-export async function applyPlan(app: App, tx: Executor, plan: Plan, ctx: ChangeContext, reason: string, actorId: string | null, changes: Change[]): Promise<TApplied> {
+async function applyPlan(app: App, tx: Executor, plan: Plan, ctx: ChangeContext, reason: string, actorId: string | null, changes: Change[]): Promise<TApplied> {
   const audit: AuditInput[] = [];
   if (plan.definitions.length) {
     await insertCategories(tx, plan.newCategories);

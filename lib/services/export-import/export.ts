@@ -1,14 +1,15 @@
 import 'server-only';
 import { can, isPlatformAdmin, type Principal } from '@/lib/auth/policy';
 import { EXPORT_FORMAT_VERSION, type TExportDocument, type TExportedFlag, type TExportedSetting, type TExportQuery } from '@/lib/schemas/export-import';
-import type { App } from '../app';
-import { readableScopeIds } from '../context';
-import { getRegistry } from '../definitions';
-import { fail } from '../errors';
-import { pathIds, scopePath, subtreeIds } from '../scopes';
-import { isSecretDef } from '../values';
+import type { App } from '../kernel/app';
+import { readableScopeIds } from '../scopes/context';
+import { getRegistry } from '../registry/read';
+import { fail } from '../kernel/errors';
+import { pathIds, scopePath } from '../scopes/path';
+import { subtreeIds } from '../scopes/read';
+import { isSecret as isSecretDef } from '@/lib/engine/secrecy';
 import { ruleOfRow } from './plan-flags';
-import { toStored } from './plan';
+import { toStored } from './paths';
 import { loadAllFlags, loadValuesAt } from './store';
 
 /**

@@ -1,9 +1,9 @@
 import 'server-only';
 import type { Principal } from '@/lib/auth/policy';
 import { EXPORT_FORMAT_VERSION, type TExportDocument } from '@/lib/schemas/export-import';
-import type { App } from '../app';
-import type { ChangeContext } from '../audit';
-import { fail } from '../errors';
+import type { App } from '../kernel/app';
+import type { ChangeContext } from '../audit/types';
+import { fail } from '../kernel/errors';
 import { previewOrApply, type BulkAnswer } from './apply';
 import type { TargetState } from './plan';
 
@@ -26,7 +26,7 @@ export async function importConfiguration(app: App, principal: Principal, doc: T
   return previewOrApply(app, principal, async () => target, { confirm: opts.confirm, ifMatch: opts.ifMatch, reason: opts.reason, source: 'import', change });
 }
 
-export function documentTarget(doc: TExportDocument, mapScopes: Record<string, string>): TargetState {
+function documentTarget(doc: TExportDocument, mapScopes: Record<string, string>): TargetState {
   const map = (scope: string) => (Object.hasOwn(mapScopes, scope) ? mapScopes[scope] : scope);
   return {
     values: doc.settings.map((s) => ({ key: s.key, scope: map(s.scope), value: s.value, encrypted: s.encrypted, locked: s.locked ?? false, skipTo: s.skipTo ?? null })),

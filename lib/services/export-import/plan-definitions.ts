@@ -6,9 +6,9 @@ import { conflictingKey } from '@/lib/engine/document';
 import { checkDefinitionRules } from '@/lib/engine/value-schema';
 import type { TDefinition } from '@/lib/schemas/definition';
 import type { TChange } from '@/lib/schemas/export-import';
-import type { App } from '../app';
-import { canonicalJson } from '../audit';
-import type { Registry } from '../cache';
+import type { App } from '../kernel/app';
+import { canonicalJson } from '../audit/chain';
+import type { Registry } from '../kernel/cache';
 import { loadCategoryKeys, loadLevelKeys } from './store';
 
 /**

@@ -3,8 +3,8 @@ import type { Executor } from '@/lib/db/client';
 import { can, type Principal } from '@/lib/auth/policy';
 import { dependencyCycle, flagRuleProblems } from '@/lib/engine/flags';
 import type { TChange, TExportedFlag } from '@/lib/schemas/export-import';
-import { canonicalJson } from '../audit';
-import type { Paths } from './plan';
+import { canonicalJson } from '../audit/chain';
+import type { Paths } from './paths';
 import { loadAllFlags, type FlagRow } from './store';
 
 export const RULE_KEYS = ['enabled', 'description', 'flagType', 'rolloutPercentage', 'enabledForRoles', 'enabledForUsers', 'dependsOnFlag', 'expiresAt', 'variants', 'metadata'] as const;

@@ -8,15 +8,16 @@ import type { ScopeRef, StoredValue } from '@/lib/engine/types';
 import { validateValue } from '@/lib/engine/value-schema';
 import type { TDefinition } from '@/lib/schemas/definition';
 import type { TChange, TDiffSummary } from '@/lib/schemas/export-import';
-import type { App } from '../app';
-import { canonicalJson } from '../audit';
-import { getRegistry } from '../definitions';
-import { ServiceError } from '../errors';
-import { MASK } from '../secrets';
-import { isSecretDef, shown } from '../values';
+import type { App } from '../kernel/app';
+import { canonicalJson } from '../audit/chain';
+import { getRegistry } from '../registry/read';
+import { ServiceError } from '../kernel/errors';
+import { isSecret as isSecretDef, MASK } from '@/lib/engine/secrecy';
+import { shown } from '../kernel/secrecy';
 import { planDefinitions } from './plan-definitions';
 import { planFlags, type FlagTarget, type FlagWrite } from './plan-flags';
-import { loadAllScopes, loadValuesAt, type ValueRow } from './store';
+import { allPaths, toStored, type Paths } from './paths';
+import { loadValuesAt } from './store';
 
 /**
  * The diff of every bulk configuration write (import, restore, promote, revert): the state asked for,
@@ -78,33 +79,10 @@ export interface Plan {
   newCategories: string[];
 }
 
-export type Paths = Map<string, ScopeRef[]>;
 type Stored = Map<string, Map<string, StoredValue>>;
 
 const failure = (e: ServiceError) => ({ code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) });
 const invalid = (code: ServiceError['code'], message: string, field?: string) => new ServiceError(code, message, field);
-
-/** Scope id → its path up to global, for every scope (one query; scopes number in the thousands at most). */
-export async function allPaths(db: Executor): Promise<Paths> {
-  const rows = await loadAllScopes(db);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const paths: Paths = new Map();
-  const pathOf = (id: string): ScopeRef[] => {
-    const hit = paths.get(id);
-    if (hit) return hit;
-    const r = byId.get(id)!;
-    const up = r.parentId && byId.has(r.parentId) && r.id !== 'global' ? pathOf(r.parentId) : [];
-    const p = [{ scopeId: r.id, level: r.level }, ...up];
-    paths.set(id, p);
-    return p;
-  };
-  for (const id of byId.keys()) pathOf(id);
-  return paths;
-}
-
-export function toStored(app: App, r: ValueRow): StoredValue {
-  return { value: r.ciphertext ? app.secrets.decrypt(r.ciphertext) : r.value, locked: r.locked, version: r.version, skipTo: r.skipTo };
-}
 
 async function loadStored(app: App, db: Executor, scopeIds: string[]): Promise<Stored> {
   const out: Stored = new Map();
@@ -146,13 +124,13 @@ export async function computePlan(app: App, principal: Principal, db: Executor, 
   };
 }
 
-export function summarize(changes: TChange[]): TDiffSummary {
+function summarize(changes: TChange[]): TDiffSummary {
   const n = (a: TChange['action']) => changes.filter((c) => c.action === a).length;
   return { toCreate: n('create'), toUpdate: n('update'), toDelete: n('delete'), unchanged: n('unchanged'), invalid: n('invalid') };
 }
 
 /** The ETag of a diff: a confirm applies only a diff that hashes the same as the one previewed. */
-export function diffEtag(changes: TChange[]): string {
+function diffEtag(changes: TChange[]): string {
   return `"${createHash('sha256').update(canonicalJson(changes)).digest('hex').slice(0, 32)}"`;
 }
 

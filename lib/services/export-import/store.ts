@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, inArray, max, sql, type SQL } from 'drizzle-orm';
 import { CHANGES_CHANNEL, rowsOf, type Executor } from '@/lib/db/client';
 import { auditLog, featureFlags, hierarchyLevels, scopes, settingCategories, settingDefinitions, settingValues } from '@/lib/db/schema';
-import type { Change } from '../cache';
+import type { Change } from '../kernel/cache';
 
 /**
  * Every query of export / import and of the other bulk configuration writes built on it (restore,

@@ -1,10 +1,10 @@
 import 'server-only';
 import type { Principal } from '@/lib/auth/policy';
 import type { TVersion, TVersionDetail } from '@/lib/schemas/versions';
-import type { App } from '../app';
-import { readableScopeIds } from '../context';
-import { fail } from '../errors';
-import { scopesWhere } from '../scopes';
+import type { App } from '../kernel/app';
+import { readableScopeIds } from '../scopes/context';
+import { fail } from '../kernel/errors';
+import { scopesWhere } from '../scopes/read';
 import { changeSetEntries, changeSetHeads, listChangeSets, type AuditRow } from './store';
 
 /** Whose change sets a caller sees: everything for platform admins, else entries in the scopes they may read. */

@@ -1,9 +1,9 @@
 import 'server-only';
 import type { Principal } from '@/lib/auth/policy';
 import type { Executor } from '@/lib/db/client';
-import type { App } from '../app';
-import type { ChangeContext } from '../audit';
-import { fail } from '../errors';
+import type { App } from '../kernel/app';
+import type { ChangeContext } from '../audit/types';
+import { fail } from '../kernel/errors';
 import { previewOrApply, type BulkAnswer } from '../export-import/apply';
 import type { TargetState } from '../export-import/plan';
 import type { FlagRule } from '../export-import/plan-flags';
