@@ -8,6 +8,9 @@
  * the server with autocannon from this process and compares p50/p99/throughput with the targets in DESIGN.md
  * (OFREP evaluation against the warm-resolve target). Results: the printed table and
  * bench-results/latest.json. Benchmarks never gate CI.
+ *
+ * Configuration lifecycle rows (export / import of 10,000 values; backup + restore of 100,000 on PostgreSQL)
+ * run in-process on each backend after its load tests; `-- --lifecycle` runs only those (no build needed).
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase, fixtureScopeId, insertFixtureValues } from './bench/database';
 import { definitions, eventIds, flagBodies, tenantIds, valueFor, KEYS } from './bench/dataset';
 import { measure, type LoadSpec, type NextRequest } from './bench/load';
+import { benchExportImport } from './bench/lifecycle';
 import { formatTable, loadRow, rssRow, TARGETS, writeJson, type Row } from './bench/report';
 import { ApiClient, seed, type SeedSummary } from './bench/seed';
 import { BenchServer, ensureBuild, killAllServersSync } from './bench/server';
@@ -25,7 +29,7 @@ import { BenchServer, ensureBuild, killAllServersSync } from './bench/server';
 type Backend = 'pglite' | 'postgres';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, rebuild: { type: 'boolean', default: false } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, rebuild: { type: 'boolean', default: false }, lifecycle: { type: 'boolean', default: false } },
 });
 if (flags.only && flags.only !== 'pglite' && flags.only !== 'postgres') {
   console.error('--only must be pglite or postgres');
@@ -282,10 +286,13 @@ async function main() {
   const reports: BackendReport[] = [];
   const failures: string[] = [];
   for (const [i, backend] of backends.entries()) {
-    // before each server start: wait for anyone else's build, and build if there is none
-    buildMs += await ensureBuild(flags.rebuild && i === 0);
     try {
-      reports.push(await benchBackend(backend, adminUrl, rows));
+      if (!flags.lifecycle) {
+        // before each server start: wait for anyone else's build, and build if there is none
+        buildMs += await ensureBuild(flags.rebuild && i === 0);
+        reports.push(await benchBackend(backend, adminUrl, rows));
+      }
+      await benchExportImport(backend, backend === 'postgres' ? adminUrl : undefined, rows, log);
     } catch (e) {
       if (interrupted) throw e;
       // one backend failing should not hide the other's numbers
@@ -311,7 +318,7 @@ async function main() {
     buildMs,
     backends: reports,
     failures,
-    results: rows.map((r) => ({ test: r.test, backend: r.backend, target: r.target, verdict: r.verdict, note: r.note, rssMb: r.rssMb, ...r.load })),
+    results: rows.map((r) => ({ test: r.test, backend: r.backend, target: r.target, verdict: r.verdict, note: r.note, rssMb: r.rssMb, ms: r.ms, ...r.load })),
   });
   console.log(`results: ${path.relative(process.cwd(), file)}`);
   if (failures.length) throw new Error(`failed: ${failures.join('; ')}`);

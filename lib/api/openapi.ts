@@ -67,6 +67,7 @@ const STATUS_TEXT: Record<number, string> = {
   412: 'Version conflict',
   413: 'Payload too large',
   415: 'Unsupported media type',
+  422: 'Invalid items',
   429: 'Too many requests',
   500: 'Internal error',
   503: 'Unavailable',
@@ -179,7 +180,7 @@ function operation(r: AnyRoute, defs: Record<string, JsonSchema>): OpenApiOperat
   for (const [status, { description, schema }] of Object.entries(r.protocol?.responses ?? {})) {
     responses[status] = { description, ...(schema && { content: { 'application/json': { schema: toSchema(schema, 'output', defs, `${id}${status}`) } } }) };
   }
-  const body = r.body ?? r.protocol?.body;
+  const body = r.body ?? r.protocol?.body ?? r.upload;
   return {
     operationId: id,
     summary: r.summary,

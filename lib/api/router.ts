@@ -47,6 +47,8 @@ export interface Route<Q = unknown, B = unknown, Auth extends boolean = boolean>
    * only for an authenticated route (imports, restores: 10 MiB).
    */
   bodyLimit?: number;
+  /** A body the handler reads itself (JSON, or a multipart file upload), documented with this schema. */
+  upload?: z.ZodType;
   /**
    * A protocol of its own (OFREP) that reads its body itself and answers its own error bodies: documented
    * here, by status, instead of API.md's error codes.

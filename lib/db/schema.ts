@@ -210,6 +210,8 @@ export const auditLog = pgTable(
     /** Version of the value after this change (values only). */
     version: integer('version'),
     details: jsonb('details'),
+    /** The change set this entry belongs to: every entry written by one request (a PUT, a bulk, an import …) shares one. */
+    changeSetId: text('change_set_id'),
     bodyHash: text('body_hash'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
@@ -218,5 +220,6 @@ export const auditLog = pgTable(
     index('audit_key_scope_idx').on(t.key, t.scopeId, t.at),
     index('audit_at_idx').on(t.at),
     index('audit_actor_idx').on(t.actorId),
+    index('audit_change_set_idx').on(t.changeSetId),
   ],
 );

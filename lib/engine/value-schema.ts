@@ -233,14 +233,22 @@ function partsFor(def: ValueDefinition): [z.ZodType, Check] {
   }
 }
 
+// Definitions are immutable values (the registry replaces them on change): one schema per definition
+// object, so validating thousands of values of a few keys (an import) builds a few schemas, not thousands.
+const schemas = new WeakMap<object, z.ZodType>();
+
 /** A zod schema for a setting's value that enforces its type and every validation rule that applies. */
 export function valueSchemaFor(def: ValueDefinition): z.ZodType {
+  const hit = schemas.get(def);
+  if (hit) return hit;
   const [base, check] = partsFor(def);
-  return base.superRefine((value, ctx) => {
+  const schema = base.superRefine((value, ctx) => {
     const out: Issue[] = [];
     check(value, [], out);
     for (const { rule, message, path } of out) ctx.addIssue({ code: 'custom', message, path, params: { rule } });
   });
+  schemas.set(def, schema);
+  return schema;
 }
 
 const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;

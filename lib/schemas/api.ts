@@ -84,6 +84,7 @@ export const ZAuditEntry = z.object({
   ip: z.string().nullable(),
   version: z.number().nullable(),
   details: z.unknown(),
+  changeSetId: z.string().optional().describe('the change set (GET /versions) this entry belongs to'),
 });
 export type TAuditEntry = z.infer<typeof ZAuditEntry>;
 /** A page of audit entries (GET /audit). */

@@ -8,6 +8,8 @@ export interface Target {
   p99MaxMs?: number;
   rpsMin?: number;
   rssMaxMb?: number;
+  /** A one-off operation's wall time. */
+  maxMs?: number;
 }
 
 export const TARGETS = {
@@ -17,6 +19,9 @@ export const TARGETS = {
   resolveMiss: { text: 'p99 ≤ 15 ms', p99MaxMs: 15 },
   rss: { text: 'RSS ≤ 300 MB', rssMaxMb: 300 },
   info: { text: '(info)' },
+  exportValues: { text: '≤ 500 ms', maxMs: 500 },
+  importValues: { text: '≤ 2,000 ms (preview + confirm)', maxMs: 2000 },
+  backupRestore: { text: '≤ 10,000 ms (backup + restore)', maxMs: 10_000 },
 } satisfies Record<string, Target>;
 
 export type Verdict = 'met' | 'missed' | 'errors' | '—';
@@ -28,6 +33,8 @@ export interface Row {
   verdict: Verdict;
   load?: LoadResult;
   rssMb?: number;
+  /** Wall time of a one-off operation (export, import, backup …). */
+  ms?: number;
   note?: string;
 }
 
@@ -40,6 +47,11 @@ export function loadRow(test: string, backend: string, target: Target, load: Loa
 export function rssRow(test: string, backend: string, target: Target, rssMb: number, note?: string): Row {
   const verdict: Verdict = target.rssMaxMb === undefined ? '—' : rssMb <= target.rssMaxMb ? 'met' : 'missed';
   return { test, backend, target, verdict, rssMb, note };
+}
+
+export function timeRow(test: string, backend: string, target: Target, elapsedMs: number, note?: string): Row {
+  const verdict: Verdict = target.maxMs === undefined ? '—' : elapsedMs <= target.maxMs ? 'met' : 'missed';
+  return { test, backend, target, verdict, ms: elapsedMs, note };
 }
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '—');
@@ -58,7 +70,9 @@ export function formatTable(rows: Row[]): string {
           r.target.text,
           r.verdict,
         ]
-      : [r.test, r.backend, '', '', '', '', r.target.text, `${r.verdict} (${r.rssMb!.toFixed(0)} MB)`],
+      : r.ms !== undefined
+        ? [r.test, r.backend, '', '', '', '', r.target.text, `${r.verdict} (${Math.round(r.ms)} ms)`]
+        : [r.test, r.backend, '', '', '', '', r.target.text, `${r.verdict} (${r.rssMb!.toFixed(0)} MB)`],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -44,7 +44,7 @@ describe('GET /audit', () => {
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
     const page = expectStatus(await s.api('GET', '/api/v1/audit?limit=2&offset=1', { token: admin }), 200);
     expect(page.entries.map((e: Entry) => e.id)).toEqual(ids.slice(1, 3));
-    const fields = ['id', 'at', 'actorId', 'actorName', 'actorRole', 'action', 'key', 'scopeId', 'level', 'oldValue', 'newValue', 'reason', 'source', 'ip', 'version', 'details'];
+    const fields = ['id', 'at', 'actorId', 'actorName', 'actorRole', 'action', 'key', 'scopeId', 'level', 'oldValue', 'newValue', 'reason', 'source', 'ip', 'version', 'details', 'changeSetId'];
     expect(Object.keys(page.entries[0]).sort()).toEqual(fields.sort());
     expect(page.entries[0].at).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
   });

@@ -49,8 +49,8 @@ function serve(adapter: Adapter, app: App): http.RequestListener {
   };
 }
 
-async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const url = process.env.TEST_DATABASE_URL;
+async function freshDatabase(pglite = false): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const url = pglite ? undefined : process.env.TEST_DATABASE_URL;
   if (!url) return { database: await openDatabase({ dataDir: 'memory' }), drop: async () => {} };
   const { default: postgres } = await import('postgres');
   const admin = postgres(url, { max: 1, onnotice: () => {} });
@@ -68,9 +68,10 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
   };
 }
 
-export async function startTestServer(opts: { adapter?: Adapter } = {}): Promise<TestServer> {
-  const { database, drop } = await freshDatabase();
-  const app = await createApp(database, createSecretBox(randomBytes(32)));
+/** `pglite`: embedded even when TEST_DATABASE_URL is set (one test with both kinds); `key`: share an encryption key between instances. */
+export async function startTestServer(opts: { adapter?: Adapter; pglite?: boolean; key?: Buffer } = {}): Promise<TestServer> {
+  const { database, drop } = await freshDatabase(opts.pglite);
+  const app = await createApp(database, createSecretBox(opts.key ?? randomBytes(32)));
   const server = http.createServer(serve(opts.adapter ?? testAdapter(), app));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -39,6 +39,10 @@ const NO_PRINCIPAL: Record<string, string> = {
   'audit/export.auditCsv': INTERNAL,
   'audit/query.queryAudit': INTERNAL,
   'audit/query.verifyAuditChain': INTERNAL,
+  'export-import/export.exportFilename': INTERNAL,
+  'export-import/paths.allPaths': INTERNAL,
+  'export-import/paths.toStored': INTERNAL,
+  'export-import/plan-flags.ruleOfRow': INTERNAL,
   'documents/document.documentOf': INTERNAL,
   'documents/document.defsAt': INTERNAL,
   'documents/document.projectPath': INTERNAL,
@@ -117,12 +121,29 @@ const ctx: ChangeContext = { actor: { id: null, name: 'policy test', role: null 
 const page = { limit: 10, offset: 0 };
 const op = { kind: 'set' as const, key: 'auth.maxLoginAttempts', scope: 'tenant-b', value: 6 };
 
+/** A bulk target state the lifecycle entry points (import, promote, restore …) are called with. */
+const lifecycleTarget = { settings: [{ key: 'auth.maxLoginAttempts', scope: 'tenant-b', value: 6 }], values: [{ key: 'auth.maxLoginAttempts', scope: 'tenant-b', value: 6 }] };
+
 /** How to call each entry point that takes a principal (arguments that get past "not found" to the policy). */
 const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unknown> = {
   'audit/export.exportAudit': (w, f) => f(...args(w.app, w.low, { format: 'json' })),
   'audit/read.authorizedQuery': (w, f) => f(...args(w.app, w.low, {})),
   'audit/read.listAudit': (w, f) => f(...args(w.app, w.low, page)),
   'audit/read.verifyAudit': (w, f) => f(...args(w.app, w.low)),
+  'compare/compare.compareScopes': (w, f) => f(...args(w.app, w.low, { left: 'tenant-b', right: 'tenant-a' })),
+  'compare/promote.promote': (w, f) => f(...args(w.app, w.low, { from: 'tenant-b', to: 'tenant-a', keys: ['auth.maxLoginAttempts'], flags: [] }, { confirm: false }, ctx)),
+  'export-import/apply.previewOrApply': (w, f) => f(...args(w.app, w.low, async () => lifecycleTarget, { confirm: false, source: 'import', change: ctx })),
+  'export-import/export.exportConfiguration': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b', includeDescendants: false, includeSecrets: false })),
+  'export-import/import.importConfiguration': (w, f) => f(...args(w.app, w.low, { version: '1.0', ...lifecycleTarget, flags: [], definitions: [] }, { confirm: false }, ctx)),
+  'export-import/plan.computePlan': (w, f) => f(...args(w.app, w.low, w.app.db, lifecycleTarget)),
+  'export-import/plan-definitions.planDefinitions': async (w, f) =>
+    f(...args(w.app, w.low, w.app.db, await (await import('@/lib/services/registry/read')).getRegistry(w.app), [{ key: 'x.z', label: 'X', description: '', category: 'x', type: 'string', defaultValue: '', allowedLevels: ['global'], isSecret: false, requiresRestart: false, readonly: false, overrideBehavior: 'inherit', source: 'ui' }])),
+  'export-import/plan-flags.planFlags': async (w, f) =>
+    f(...args(w.low, w.app.db, await (await import('@/lib/services/export-import/paths')).allPaths(w.app.db), [{ key: 'feature.x', scope: 'tenant-b', rule: { enabled: true, dependsOnFlag: null, variants: null } }], [])),
+  'versions/read.visibleScopes': (w, f) => f(...args(w.app, w.low)),
+  'versions/read.listVersions': (w, f) => f(...args(w.app, w.low, page)),
+  'versions/read.getVersion': (w, f) => f(...args(w.app, w.low, 'cs_x')),
+  'versions/revert.revertVersion': (w, f) => f(...args(w.app, w.low, 'cs_x', { force: false }, { confirm: false }, ctx)),
   'documents/read.getSystemDocument': (w, f) => f(...args(w.app, w.low)),
   'documents/read.getProjectDocument': (w, f) => f(...args(w.app, w.low, 'proj-1')),
   'documents/read.getUserDocument': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' })),

@@ -11,9 +11,12 @@ import { auditRoutes } from './audit';
 import { systemRoutes } from './system';
 import { flagsRoutes } from './flags';
 import { ofrepRoutes } from './ofrep';
+import { exportImportRoutes } from './export-import';
+import { compareRoutes } from './compare';
+import { versionsRoutes } from './versions';
 
 /** Every API route, in one table: the router dispatches on it and the OpenAPI document is generated from it. */
-export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes(() => ROUTES), ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes];
+export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes(() => ROUTES), ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...exportImportRoutes, ...compareRoutes, ...versionsRoutes];
 
 export const router = new Router(ROUTES);
 

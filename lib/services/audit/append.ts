@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Executor } from '@/lib/db/client';
+import { newId } from '../kernel/ids';
 import { bodyHash } from './chain';
 import { insertAuditRows, type AuditBody, type AuditRow } from './store';
 import type { AuditInput, ChangeContext } from './types';
@@ -12,6 +13,7 @@ import type { AuditInput, ChangeContext } from './types';
 export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: AuditInput[]): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
   const at = ctx.at ?? new Date();
+  const changeSetId = ctx.changeSetId ?? newId('cs');
   const rows = entries.map((e) => {
     const row: AuditBody = {
       at,
@@ -30,6 +32,7 @@ export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: Aud
       ip: ctx.ip ?? null,
       version: e.version ?? null,
       details: e.details ?? null,
+      changeSetId,
     };
     // prev_hash and hash are set by the trigger
     return { ...row, bodyHash: bodyHash(row), prevHash: '', hash: '' };

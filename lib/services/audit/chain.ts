@@ -35,6 +35,8 @@ function entryFields(row: AuditBody): Omit<TAuditEntry, 'id'> {
     ip: row.ip,
     version: row.version,
     details: row.details,
+    // only when set, so entries written before change sets existed hash as they did
+    ...(row.changeSetId ? { changeSetId: row.changeSetId } : {}),
   };
 }
 

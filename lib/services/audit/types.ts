@@ -13,6 +13,8 @@ export interface ChangeContext {
   source: AuditSource;
   ip?: string | null;
   at?: Date;
+  /** Groups the entries of one logical change (import, restore …) written in several calls; else each call is one change set. */
+  changeSetId?: string;
 }
 
 /** One entry a change asks to record. */

@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   ALREADY_SETUP: 409,
   VERSION_CONFLICT: 412,
   PAYLOAD_TOO_LARGE: 413,
+  // an import, restore, promote or revert with invalid items: refused as a whole, the items in details.invalid
+  IMPORT_INVALID: 422,
   RATE_LIMITED: 429,
   QUOTA_EXCEEDED: 429,
   INTERNAL: 500,

@@ -1,0 +1,60 @@
+import 'server-only';
+import { hasForbiddenKey } from '@/lib/engine/document';
+import { ServiceError } from '@/lib/services/kernel/errors';
+import { readJsonBody } from './http';
+
+/**
+ * A configuration file sent as the JSON body or as a multipart upload (field `file`, plus optional text
+ * fields merged into the object: `reason`, `mapScopes` as JSON). Size-capped while streaming.
+ */
+export async function readUpload(req: Request, limit: number): Promise<unknown> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^multipart\/form-data\b/i.test(type)) return readJsonBody(req, limit);
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > limit) throw new ServiceError('PAYLOAD_TOO_LARGE', `Body is larger than ${limit} bytes`);
+  const bytes = await readBytes(req, limit);
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': type } }).formData();
+  } catch {
+    throw new ServiceError('INVALID_REQUEST', 'Malformed multipart body');
+  }
+  const file = form.get('file');
+  if (!file || typeof file === 'string') throw new ServiceError('INVALID_REQUEST', 'A multipart upload needs the configuration file in the field "file"', 'file');
+  const doc = parseJson(await file.text(), `The file "${file.name}"`, 'file');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new ServiceError('INVALID_REQUEST', `The file "${file.name}" is not an export document (a JSON object)`, 'file');
+  const out = doc as Record<string, unknown>;
+  const reason = form.get('reason');
+  if (typeof reason === 'string' && reason.trim()) out.reason = reason;
+  const mapScopes = form.get('mapScopes');
+  if (typeof mapScopes === 'string' && mapScopes.trim()) out.mapScopes = parseJson(mapScopes, 'mapScopes', 'mapScopes');
+  const bad = hasForbiddenKey(out);
+  if (bad !== null) throw new ServiceError('INVALID_REQUEST', `Forbidden key "${bad}" in the file`, bad);
+  return out;
+}
+
+function parseJson(text: string, what: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ServiceError('INVALID_REQUEST', `${what} is not JSON: ${(e as Error).message}`, field);
+  }
+}
+
+async function readBytes(req: Request, limit: number): Promise<Buffer> {
+  if (!req.body) return Buffer.alloc(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new ServiceError('PAYLOAD_TOO_LARGE', `Body is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}

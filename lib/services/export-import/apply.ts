@@ -1,0 +1,215 @@
+import 'server-only';
+import type { Executor } from '@/lib/db/client';
+import type { Principal } from '@/lib/auth/policy';
+import type { TApplied, TPreview } from '@/lib/schemas/export-import';
+import type { App } from '../kernel/app';
+import { bodyHash } from '../audit/chain';
+import type { AuditInput, AuditSource, ChangeContext } from '../audit/types';
+import type { Change } from '../kernel/cache';
+import { inTransaction } from '../kernel/transaction';
+import { fail } from '../kernel/errors';
+import { newId } from '../kernel/ids';
+import { isSecret as isSecretDef } from '@/lib/engine/secrecy';
+import { audited } from '../kernel/secrecy';
+import { computePlan, type Plan, type TargetState } from './plan';
+import { ruleOfRow } from './plan-flags';
+import { deleteFlags, insertAuditRows, deleteValues, insertCategories, insertDefinitions, lastAuditedVersions, lockForBulkWrite, notifyChanges, upsertFlags, upsertValues, type AuditRowInput } from './store';
+
+/**
+ * The diff / confirm protocol every bulk configuration write shares (import, restore, promote, revert):
+ * a preview computes the diff and its ETag and writes nothing; a confirm (with that ETag as If-Match and a
+ * reason) recomputes the diff under the writers' locks and applies it in one transaction, as one change set.
+ */
+
+export interface BulkOptions {
+  confirm: boolean;
+  ifMatch?: string;
+  reason?: string;
+  source: AuditSource;
+  change: ChangeContext;
+  /** false: a confirm without If-Match applies the diff as it is now (restore, whose API names no ETag). */
+  requireIfMatch?: boolean;
+  /** Runs inside the confirm's transaction before anything is written (restore's pre-restore backup). */
+  beforeApply?: (tx: Executor) => Promise<Record<string, unknown> | void>;
+}
+
+export type BulkAnswer = ({ preview: true } & TPreview) | ({ preview: false; etag: string } & TApplied);
+
+function previewAnswer(plan: Plan): TPreview {
+  return { preview: true, etag: plan.etag, changes: plan.changes, summary: plan.summary };
+}
+
+export async function previewOrApply(app: App, principal: Principal, target: (db: Executor) => Promise<TargetState>, opts: BulkOptions): Promise<BulkAnswer> {
+  if (!opts.confirm) return previewAnswer(await computePlan(app, principal, app.db, await target(app.db)));
+  if (!opts.reason?.trim()) fail('REASON_REQUIRED', 'A confirm needs a reason, recorded with every change', 'reason');
+  if (!opts.ifMatch && opts.requireIfMatch !== false) fail('INVALID_REQUEST', "Send the preview's ETag as If-Match, so that only the diff you saw is applied", 'If-Match');
+  const invalidate: Change[] = [];
+  const out = await inTransaction(app, async (tx) => {
+    const state = await target(tx);
+    await lockForBulkWrite(
+      tx,
+      [...state.values, ...(state.removeValues ?? [])].map((v) => ({ key: v.key, scopeId: v.scope })),
+      (state.flags?.length ?? 0) + (state.removeFlags?.length ?? 0) > 0,
+    );
+    const plan = await computePlan(app, principal, tx, state);
+    if (plan.summary.invalid > 0) {
+      const invalid = plan.changes.filter((c) => c.action === 'invalid');
+      fail('IMPORT_INVALID', `${invalid.length} item${invalid.length === 1 ? ' is' : 's are'} invalid, nothing was applied: ${invalid[0].key}${invalid[0].scope ? ` at ${invalid[0].scope}` : ''}: ${invalid[0].error?.message}`, undefined, { invalid, summary: plan.summary });
+    }
+    if (opts.ifMatch && plan.etag !== opts.ifMatch) {
+      fail('VERSION_CONFLICT', 'The configuration changed since the preview (or the preview was of another file): preview again and confirm what you see', 'If-Match', { etag: plan.etag });
+    }
+    const extra = (await opts.beforeApply?.(tx)) ?? {};
+    const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: newId('cs'), at: new Date() };
+    const applied = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, invalidate);
+    await notifyChanges(tx, invalidate);
+    return { ...applied, ...extra, etag: plan.etag };
+  });
+  for (const c of invalidate) app.caches.invalidate(c);
+  return { preview: false, ...out };
+}
+
+/** Writes a computed plan: batched rows, then its audit entries, all in the caller's transaction. */
+async function applyPlan(app: App, tx: Executor, plan: Plan, ctx: ChangeContext, reason: string, actorId: string | null, changes: Change[]): Promise<TApplied> {
+  const audit: AuditInput[] = [];
+  if (plan.definitions.length) {
+    await insertCategories(tx, plan.newCategories);
+    await insertDefinitions(tx, plan.definitions.map((def, i) => definitionRow(def, 10_000 + i)));
+    for (const def of plan.definitions) audit.push({ action: 'definition.create', key: def.key, newValue: def, reason });
+    changes.push({ type: 'definitions' });
+  }
+  const counts = await writeValues(app, tx, plan, reason, actorId, audit, changes);
+  await writeFlags(tx, plan, reason, actorId, audit, changes);
+  const auditIds: number[] = [];
+  auditIds.push(...(await insertAuditRows(tx, audit.map((e) => auditRow(ctx, e)))));
+  const flagCreates = plan.flagWrites.filter((f) => f.rule && !f.current).length;
+  const flagUpdates = plan.flagWrites.filter((f) => f.rule && f.current).length;
+  const flagDeletes = plan.flagWrites.filter((f) => !f.rule).length;
+  const created = counts.created + flagCreates + plan.definitions.length;
+  const updated = counts.updated + flagUpdates;
+  const deleted = plan.valueDeletes.length + flagDeletes;
+  return {
+    imported: created + updated + deleted,
+    created,
+    updated,
+    deleted,
+    unchanged: plan.summary.unchanged,
+    changeSetId: audit.length ? ctx.changeSetId! : null,
+    auditIds,
+  };
+}
+
+async function writeValues(app: App, tx: Executor, plan: Plan, reason: string, actorId: string | null, audit: AuditInput[], changes: Change[]) {
+  const fresh = plan.valueWrites.filter((w) => !w.current).map((w) => ({ key: w.def.key, scopeId: w.scopeId }));
+  const last = fresh.length ? await lastAuditedVersions(tx, fresh) : new Map<string, number>();
+  const now = new Date();
+  const rows = plan.valueWrites.map((w) => {
+    const version = (w.current?.version ?? last.get(`${w.def.key}\u0000${w.scopeId}`) ?? 0) + 1;
+    const secret = isSecretDef(w.def);
+    const stored = w.skipTo ? null : w.value;
+    const ciphertext = secret && !w.skipTo ? app.secrets.encrypt(stored) : null;
+    audit.push({
+      action: 'setting.set',
+      key: w.def.key,
+      scopeId: w.scopeId,
+      level: w.level,
+      oldValue: w.current ? audited(w.def, w.current.value) : null,
+      newValue: audited(w.def, stored),
+      newCiphertext: ciphertext,
+      reason,
+      version,
+      details: { locked: w.locked, ...(w.skipTo ? { skipTo: w.skipTo } : {}), ...(w.current ? {} : { created: true }) },
+    });
+    changes.push({ type: 'value', key: w.def.key, scopeId: w.scopeId, version });
+    return {
+      key: w.def.key,
+      scopeId: w.scopeId,
+      value: secret ? null : stored,
+      ciphertext,
+      keyVersion: ciphertext ? app.secrets.keyVersion : null,
+      locked: w.locked,
+      skipTo: w.skipTo,
+      version,
+      updatedAt: now,
+      updatedBy: actorId,
+    };
+  });
+  await upsertValues(tx, rows);
+  for (const d of plan.valueDeletes) {
+    const version = d.current.version + 1;
+    audit.push({ action: 'setting.revert', key: d.key, scopeId: d.scopeId, level: d.level, oldValue: d.def ? audited(d.def, d.current.value) : '[REDACTED]', newValue: null, reason, version });
+    changes.push({ type: 'value', key: d.key, scopeId: d.scopeId, version });
+  }
+  await deleteValues(tx, plan.valueDeletes.map((d) => ({ key: d.key, scopeId: d.scopeId })));
+  return { created: fresh.length, updated: plan.valueWrites.length - fresh.length };
+}
+
+async function writeFlags(tx: Executor, plan: Plan, reason: string, actorId: string | null, audit: AuditInput[], changes: Change[]) {
+  if (plan.flagWrites.length === 0) return;
+  const now = new Date();
+  const upserts = plan.flagWrites.filter((f) => f.rule);
+  await upsertFlags(
+    tx,
+    upserts.map((f) => ({
+      key: f.key,
+      scopeId: f.scopeId,
+      ...f.rule!,
+      expiresAt: f.rule!.expiresAt ? new Date(f.rule!.expiresAt) : null,
+      version: (f.current?.version ?? 0) + 1,
+      updatedAt: now,
+      updatedBy: actorId,
+    })),
+  );
+  await deleteFlags(tx, plan.flagWrites.filter((f) => !f.rule).map((f) => ({ key: f.key, scopeId: f.scopeId })));
+  for (const f of plan.flagWrites) {
+    const action = !f.rule ? 'flag.delete' : f.current ? 'flag.update' : 'flag.create';
+    audit.push({ action, key: f.key, scopeId: f.scopeId, level: f.level, oldValue: f.current ? ruleOfRow(f.current) : null, newValue: f.rule, reason, version: (f.current?.version ?? 0) + 1 });
+    changes.push({ type: 'flag', key: f.key });
+  }
+}
+
+/** The row appendAudit would write for an entry, hashed the same way (the database chains it). */
+function auditRow(ctx: ChangeContext, e: AuditInput): AuditRowInput {
+  const row = {
+    at: ctx.at ?? new Date(),
+    actorId: ctx.actor.id,
+    actorName: ctx.actor.name,
+    actorRole: ctx.actor.role,
+    action: e.action,
+    key: e.key ?? null,
+    scopeId: e.scopeId ?? null,
+    level: e.level ?? null,
+    oldValue: e.oldValue === undefined ? null : e.oldValue,
+    newValue: e.newValue === undefined ? null : e.newValue,
+    newCiphertext: e.newCiphertext ?? null,
+    reason: e.reason ?? null,
+    source: e.source ?? ctx.source,
+    ip: ctx.ip ?? null,
+    version: e.version ?? null,
+    details: e.details ?? null,
+    changeSetId: ctx.changeSetId ?? null,
+  };
+  return { ...row, bodyHash: bodyHash(row) };
+}
+
+function definitionRow(def: Plan['definitions'][number], position: number) {
+  return {
+    key: def.key,
+    label: def.label,
+    description: def.description,
+    category: def.category,
+    group: def.group ?? null,
+    type: def.type,
+    defaultValue: def.defaultValue ?? null,
+    validation: def.validation ?? null,
+    ui: def.ui ?? null,
+    allowedLevels: def.allowedLevels,
+    isSecret: def.isSecret || def.type === 'secret',
+    requiresRestart: def.requiresRestart,
+    readonly: def.readonly,
+    overrideBehavior: def.overrideBehavior,
+    dependsOn: def.dependsOn ?? null,
+    source: 'ui',
+    position,
+  };
+}

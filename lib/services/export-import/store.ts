@@ -1,0 +1,228 @@
+import 'server-only';
+import { and, eq, inArray, max, sql, type SQL } from 'drizzle-orm';
+import { CHANGES_CHANNEL, rowsOf, type Executor } from '@/lib/db/client';
+import { auditLog, featureFlags, hierarchyLevels, scopes, settingCategories, settingDefinitions, settingValues } from '@/lib/db/schema';
+import type { Change } from '../kernel/cache';
+
+/**
+ * Every query of export / import and of the other bulk configuration writes built on it (restore,
+ * promote, revert): batched, so ten thousand values cost a handful of round trips, not three each.
+ */
+
+export type ValueRow = typeof settingValues.$inferSelect;
+export type FlagRow = typeof featureFlags.$inferSelect;
+export type NewValueRow = typeof settingValues.$inferInsert;
+export type NewFlagRow = typeof featureFlags.$inferInsert;
+export type DefinitionRow = typeof settingDefinitions.$inferInsert;
+
+/** Rows per statement: 1,000 rows × ~10 columns stays far below PostgreSQL's 65,535 parameters. */
+const CHUNK = 1000;
+// Flag writes share this lock with the flags service, so dependency checks stay true.
+const FLAG_WRITE_LOCK = 0x5b0a7e;
+/** Above this many (key, scope) pairs one table lock replaces the per-value advisory locks (the shared lock table is finite). */
+const MAX_VALUE_LOCKS = 1000;
+
+export function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export async function loadAllScopes(db: Executor) {
+  return db.select({ id: scopes.id, level: scopes.level, parentId: scopes.parentId }).from(scopes);
+}
+
+export async function loadLevelKeys(db: Executor): Promise<string[]> {
+  return (await db.select({ key: hierarchyLevels.key }).from(hierarchyLevels)).map((r) => r.key);
+}
+
+export async function loadCategoryKeys(db: Executor): Promise<string[]> {
+  return (await db.select({ key: settingCategories.key }).from(settingCategories)).map((r) => r.key);
+}
+
+/** Every stored value at the given scopes (optionally of some keys only), in key order. */
+export async function loadValuesAt(db: Executor, scopeIds: string[], keys?: string[]): Promise<ValueRow[]> {
+  if (scopeIds.length === 0) return [];
+  const out: ValueRow[] = [];
+  for (const part of chunks(scopeIds, 5000)) {
+    out.push(
+      ...(await db
+        .select()
+        .from(settingValues)
+        .where(and(inArray(settingValues.scopeId, part), keys ? inArray(settingValues.key, keys) : undefined))
+        .orderBy(settingValues.scopeId, settingValues.key)),
+    );
+  }
+  return out;
+}
+
+export async function loadAllFlags(db: Executor): Promise<FlagRow[]> {
+  return db.select().from(featureFlags).orderBy(featureFlags.key, featureFlags.scopeId);
+}
+
+/**
+ * Serialises with every other writer of these values: the same per-(key, scope) advisory locks the single
+ * write path takes (one statement), or for big batches a table lock that lets reads through.
+ */
+export async function lockForBulkWrite(tx: Executor, pairs: { key: string; scopeId: string }[], flags: boolean) {
+  if (flags) await tx.execute(sql`select pg_advisory_xact_lock(${FLAG_WRITE_LOCK})`);
+  if (pairs.length === 0) return;
+  if (pairs.length > MAX_VALUE_LOCKS) {
+    await tx.execute(sql`lock table setting_values in share row exclusive mode`);
+    return;
+  }
+  const sorted = [...new Set(pairs.map((p) => `${p.key} ${p.scopeId}`))].sort();
+  const list = sql.join(
+    sorted.map((k) => sql`(${k})`),
+    sql`, `,
+  );
+  await tx.execute(sql`select count(pg_advisory_xact_lock(hashtextextended(v.k, 0))) from (values ${list}) as v(k)`);
+}
+
+/** The highest version the audit log knows for each (key, scope): versions go on after a revert removed the row. */
+export async function lastAuditedVersions(tx: Executor, pairs: { key: string; scopeId: string }[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks(pairs)) {
+    const keys = [...new Set(part.map((p) => p.key))];
+    const scopeIds = [...new Set(part.map((p) => p.scopeId))];
+    const rows = await tx
+      .select({ key: auditLog.key, scopeId: auditLog.scopeId, version: max(auditLog.version) })
+      .from(auditLog)
+      .where(and(inArray(auditLog.key, keys), inArray(auditLog.scopeId, scopeIds)))
+      .groupBy(auditLog.key, auditLog.scopeId);
+    for (const r of rows) out.set(`${r.key}\u0000${r.scopeId}`, r.version ?? 0);
+  }
+  return out;
+}
+
+/**
+ * Rows travel as one jsonb parameter unpacked by the server (jsonb_to_recordset): several times faster
+ * than a VALUES list of thousands of bound parameters on both drivers.
+ */
+const BIG_CHUNK = 5000;
+
+export async function upsertValues(tx: Executor, rows: NewValueRow[]) {
+  for (const part of chunks(rows, BIG_CHUNK)) {
+    const json = JSON.stringify(
+      part.map((r) => ({ k: r.key, s: r.scopeId, v: r.value ?? null, c: r.ciphertext ?? null, kv: r.keyVersion ?? null, l: r.locked ?? false, st: r.skipTo ?? null, ver: r.version, by: r.updatedBy ?? null })),
+    );
+    await tx.execute(sql`
+      insert into setting_values (key, scope_id, value, ciphertext, key_version, locked, skip_to, version, updated_at, updated_by)
+      select r.k, r.s, r.v, r.c, r.kv, r.l, r.st, r.ver, now(), r.by
+      from jsonb_to_recordset(${json}::jsonb) as r(k text, s text, v jsonb, c text, kv int, l boolean, st text, ver int, by text)
+      on conflict (key, scope_id) do update set value = excluded.value, ciphertext = excluded.ciphertext, key_version = excluded.key_version,
+        locked = excluded.locked, skip_to = excluded.skip_to, version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
+  }
+}
+
+/** An audit row as appendAudit builds it (body hash included); the chain trigger fills prev_hash and hash. */
+export interface AuditRowInput {
+  at: Date;
+  actorId: string | null;
+  actorName: string | null;
+  actorRole: string | null;
+  action: string;
+  key: string | null;
+  scopeId: string | null;
+  level: string | null;
+  oldValue: unknown;
+  newValue: unknown;
+  newCiphertext: string | null;
+  reason: string | null;
+  source: string;
+  ip: string | null;
+  version: number | null;
+  details: unknown;
+  changeSetId: string | null;
+  bodyHash: string;
+}
+
+/** Appends many audit rows in id (= chain) order; answers their ids. */
+export async function insertAuditRows(tx: Executor, rows: AuditRowInput[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const part of chunks(rows, BIG_CHUNK)) {
+    const json = JSON.stringify(
+      part.map((r, i) => ({
+        n: i,
+        at: r.at.toISOString(),
+        ai: r.actorId,
+        an: r.actorName,
+        ar: r.actorRole,
+        a: r.action,
+        k: r.key,
+        s: r.scopeId,
+        l: r.level,
+        o: r.oldValue ?? null,
+        nv: r.newValue ?? null,
+        nc: r.newCiphertext,
+        re: r.reason,
+        so: r.source,
+        ip: r.ip,
+        v: r.version,
+        d: r.details ?? null,
+        cs: r.changeSetId,
+        bh: r.bodyHash,
+      })),
+    );
+    const result = await tx.execute(sql`
+      insert into audit_log (at, actor_id, actor_name, actor_role, action, key, scope_id, level, old_value, new_value, new_ciphertext, reason, source, ip, version, details, change_set_id, body_hash, prev_hash, hash)
+      select r.at, r.ai, r.an, r.ar, r.a, r.k, r.s, r.l, r.o, r.nv, r.nc, r.re, r.so, r.ip, r.v, r.d, r.cs, r.bh, '', ''
+      from jsonb_to_recordset(${json}::jsonb) as r(n int, at timestamptz, ai text, an text, ar text, a text, k text, s text, l text, o jsonb, nv jsonb, nc text, re text, so text, ip text, v int, d jsonb, cs text, bh text)
+      order by r.n
+      returning id`);
+    ids.push(...rowsOf<{ id: number | string }>(result).map((r) => Number(r.id)));
+  }
+  return ids.sort((a, b) => a - b);
+}
+
+const pairIn = (keyCol: SQL, scopeCol: SQL, part: { key: string; scopeId: string }[]) =>
+  sql`(${keyCol}, ${scopeCol}) in (${sql.join(
+    part.map((p) => sql`(${p.key}, ${p.scopeId})`),
+    sql`, `,
+  )})`;
+
+export async function deleteValues(tx: Executor, pairs: { key: string; scopeId: string }[]) {
+  for (const part of chunks(pairs)) await tx.delete(settingValues).where(pairIn(sql`${settingValues.key}`, sql`${settingValues.scopeId}`, part));
+}
+
+export async function upsertFlags(tx: Executor, rows: NewFlagRow[]) {
+  for (const row of rows) {
+    await tx
+      .insert(featureFlags)
+      .values(row)
+      .onConflictDoUpdate({ target: [featureFlags.key, featureFlags.scopeId], set: { ...row, createdAt: undefined } });
+  }
+}
+
+export async function deleteFlags(tx: Executor, pairs: { key: string; scopeId: string }[]) {
+  for (const part of chunks(pairs)) await tx.delete(featureFlags).where(pairIn(sql`${featureFlags.key}`, sql`${featureFlags.scopeId}`, part));
+}
+
+export async function insertCategories(tx: Executor, keys: string[]) {
+  if (keys.length === 0) return;
+  const [{ top }] = await tx.select({ top: max(settingCategories.position) }).from(settingCategories);
+  await tx
+    .insert(settingCategories)
+    .values(keys.map((key, i) => ({ key, label: key.charAt(0).toUpperCase() + key.slice(1), position: (top ?? -1) + 1 + i })))
+    .onConflictDoNothing();
+}
+
+export async function insertDefinitions(tx: Executor, rows: DefinitionRow[]) {
+  for (const part of chunks(rows)) await tx.insert(settingDefinitions).values(part);
+}
+
+export async function definitionSource(db: Executor, key: string): Promise<string | undefined> {
+  const [row] = await db.select({ source: settingDefinitions.source }).from(settingDefinitions).where(eq(settingDefinitions.key, key));
+  return row?.source;
+}
+
+/** NOTIFY other instances of many changes in one statement per chunk (one round trip each, not one per change). */
+export async function notifyChanges(tx: Executor, changes: Change[]) {
+  for (const part of chunks(changes)) {
+    const list = sql.join(
+      part.map((c) => sql`(${JSON.stringify(c)})`),
+      sql`, `,
+    );
+    await tx.execute(sql`select count(pg_notify(${CHANGES_CHANNEL}, v.p)) from (values ${list}) as v(p)`);
+  }
+}

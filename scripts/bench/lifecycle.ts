@@ -1,0 +1,100 @@
+/**
+ * Configuration lifecycle rows of the bench (issue 10 "Speed"): export of 10,000 values, import preview +
+ * confirm of 10,000 values. In-process: the real router and services on a real database (PGlite in
+ * memory, or a throw-away PostgreSQL database), requests handed to the router without a socket, so the
+ * figures are the server's own time.
+ */
+import { randomBytes } from 'node:crypto';
+import { openDatabase } from '@/lib/db/client';
+import { router } from '@/lib/api/routes';
+import { createApp, type App } from '@/lib/services/kernel/app';
+import { createSecretBox } from '@/lib/services/kernel/secrets';
+import { definitions, valueFor } from './dataset';
+import { createBenchDatabase } from './database';
+import { TARGETS, timeRow, type Row } from './report';
+
+const VALUES = 10_000;
+const TENANTS = 10;
+
+export interface LifecycleApi {
+  app: App;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  close(): Promise<void>;
+}
+
+/** A bootstrapped instance with the bench definitions and `events` event scopes under 10 tenants. */
+export async function lifecycleInstance(adminUrl: string | undefined, events: number): Promise<LifecycleApi> {
+  const db = adminUrl ? await createBenchDatabase(adminUrl) : undefined;
+  const database = await openDatabase(db ? { url: db.url } : { dataDir: 'memory' });
+  const app = await createApp(database, createSecretBox(randomBytes(32)));
+  let token = '';
+  const call: LifecycleApi['call'] = async (method, path, body, headers = {}) => {
+    const req = new Request(`http://bench${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const res = await router.handle(req, app);
+    const text = await res.text();
+    const out = { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${text.slice(0, 300)}`);
+    return out;
+  };
+  token = (await call('POST', '/api/v1/setup/bootstrap', { admin: { email: 'bench@example.com', name: 'Bench', password: 'bench bench bench' } })).body.apiToken;
+  for (const d of definitions) await call('POST', '/api/v1/definitions', d);
+  for (let t = 0; t < TENANTS; t++) await call('POST', '/api/v1/scopes', { id: `lt-${t}`, level: 'tenant', parentId: 'global', name: `Tenant ${t}` });
+  for (let e = 0; e < events; e++) await call('POST', '/api/v1/scopes', { id: `lt-${e % TENANTS}-ev-${e}`, level: 'event', parentId: `lt-${e % TENANTS}`, name: `Event ${e}` });
+  return {
+    app,
+    call,
+    async close() {
+      await app.close();
+      await db?.drop();
+    },
+  };
+}
+
+/** `count` values spread over the event scopes, as an export document. */
+export function benchDocument(count: number, events: number, offset = 0) {
+  const settings = Array.from({ length: count }, (_, i) => {
+    const def = definitions[i % definitions.length];
+    const e = Math.floor(i / definitions.length) % events;
+    return { key: def.key, scope: `lt-${e % TENANTS}-ev-${e}`, value: valueFor(def, i + offset) };
+  });
+  return { version: '1.0', settings, flags: [] };
+}
+
+const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+  const t0 = performance.now();
+  const out = await work();
+  return [out, performance.now() - t0];
+};
+
+export async function benchExportImport(backend: string, adminUrl: string | undefined, rows: Row[], log: (m: string) => void) {
+  const events = Math.ceil(VALUES / definitions.length);
+  log(`${backend}: lifecycle — instance with ${events} event scopes …`);
+  const api = await lifecycleInstance(adminUrl, events);
+  try {
+    const doc = benchDocument(VALUES, events);
+    const [preview, previewMs] = await timed(() => api.call('POST', '/api/v1/settings/import?preview=true', doc));
+    const [applied, confirmMs] = await timed(() => api.call('POST', '/api/v1/settings/import?confirm=true', { ...doc, reason: 'bench' }, { 'if-match': preview.body.etag }));
+    log(`  import of ${applied.body.created} values: preview ${previewMs.toFixed(0)} ms + confirm ${confirmMs.toFixed(0)} ms`);
+    rows.push(timeRow(`import preview + confirm (${VALUES.toLocaleString('en-US')} values)`, backend, TARGETS.importValues, previewMs + confirmMs, `preview ${previewMs.toFixed(0)} ms`));
+    // an update of every value: the other half of an import's cost
+    const changed = benchDocument(VALUES, events, 7);
+    const [p2, p2Ms] = await timed(() => api.call('POST', '/api/v1/settings/import?preview=true', changed));
+    const [, c2Ms] = await timed(() => api.call('POST', '/api/v1/settings/import?confirm=true', { ...changed, reason: 'bench' }, { 'if-match': p2.body.etag }));
+    rows.push(timeRow(`import updating ${VALUES.toLocaleString('en-US')} values`, backend, TARGETS.importValues, p2Ms + c2Ms, `preview ${p2Ms.toFixed(0)} ms`));
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [res, ms] = await timed(() => api.call('GET', '/api/v1/settings/export?scope=global&includeDescendants=true'));
+      if (res.body.settings.length !== VALUES) throw new Error(`export answered ${res.body.settings.length} values, not ${VALUES}`);
+      times.push(ms);
+    }
+    const median = times.sort((a, b) => a - b)[1];
+    log(`  export of ${VALUES} values: ${times.map((t) => t.toFixed(0)).join(' / ')} ms`);
+    rows.push(timeRow(`export (${VALUES.toLocaleString('en-US')} values)`, backend, TARGETS.exportValues, median, 'median of 3'));
+  } finally {
+    await api.close();
+  }
+}
