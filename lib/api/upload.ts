@@ -2,20 +2,22 @@ import 'server-only';
 import { hasForbiddenKey } from '@/lib/engine/document';
 import { ServiceError } from '@/lib/services/kernel/errors';
 import { readJsonBody } from './http';
+import { checkDeclaredLength, type ApiRequest } from './request';
 
 /**
  * A configuration file sent as the JSON body or as a multipart upload (field `file`, plus optional text
- * fields merged into the object: `reason`, `mapScopes` as JSON). Size-capped while streaming.
+ * fields merged into the object: `reason`, `mapScopes` as JSON). The route's `bodyLimit` caps what is read
+ * (a declared length over it is refused before reading). Configuration files are UTF-8 JSON, so the
+ * multipart body is read as text.
  */
-export async function readUpload(req: Request, limit: number): Promise<unknown> {
+export async function readUpload(req: ApiRequest): Promise<unknown> {
   const type = req.headers.get('content-type') ?? '';
-  if (!/^multipart\/form-data\b/i.test(type)) return readJsonBody(req, limit);
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (declared > limit) throw new ServiceError('PAYLOAD_TOO_LARGE', `Body is larger than ${limit} bytes`);
-  const bytes = await readBytes(req, limit);
+  if (!/^multipart\/form-data\b/i.test(type)) return readJsonBody(req);
+  checkDeclaredLength(req);
+  const text = await req.text();
   let form: FormData;
   try {
-    form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': type } }).formData();
+    form = await new Response(text, { headers: { 'content-type': type } }).formData();
   } catch {
     throw new ServiceError('INVALID_REQUEST', 'Malformed multipart body');
   }
@@ -39,22 +41,4 @@ function parseJson(text: string, what: string, field: string): unknown {
   } catch (e) {
     throw new ServiceError('INVALID_REQUEST', `${what} is not JSON: ${(e as Error).message}`, field);
   }
-}
-
-async function readBytes(req: Request, limit: number): Promise<Buffer> {
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new ServiceError('PAYLOAD_TOO_LARGE', `Body is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }

@@ -38,7 +38,7 @@ export const exportImportRoutes = [
     errors: ['PAYLOAD_TOO_LARGE', 'REASON_REQUIRED', 'VERSION_CONFLICT', 'IMPORT_INVALID'],
     handler: async ({ app, principal, req, query, change }) => {
       if (query.preview === query.confirm) fail('INVALID_REQUEST', 'Say either ?preview=true or ?confirm=true', 'preview');
-      const body = parseWith(ZImportBody, await readUpload(req, IMPORT_BODY_LIMIT), 'body');
+      const body = parseWith(ZImportBody, await readUpload(req), 'body');
       const { mapScopes, reason, ...doc } = body;
       const out = await importConfiguration(
         app,
