@@ -34,7 +34,6 @@ export function signInErrorMessage(error: string): string {
  */
 export function safeCallbackPath(raw: unknown, host?: string): string {
   if (typeof raw !== 'string' || !raw || raw.length > 2048) return '/';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
   const base = 'http://switchboard.invalid';
   let url: URL;
