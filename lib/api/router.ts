@@ -112,37 +112,47 @@ export class Router {
     const { route: r, params } = found;
     let app: App | undefined = appOverride;
     try {
-      if (r.storage === false) return toResponse(await r.handler({ req, params, principal: null } as never), r);
+      if (r.storage === false) return toResponse(await r.handler({ req, params, principal: null, app: appOverride } as never), r);
       app ??= await getApp();
-      if (!r.beforeSetup && !(await isSetupComplete(app))) {
-        return errorResponse('SETUP_REQUIRED', 'Switchboard is not set up yet: POST /api/v1/setup/bootstrap or open the web app');
-      }
-      const principal = await authenticate(app, req);
-      if (r.auth !== false && !principal) {
-        return errorResponse('UNAUTHENTICATED', 'Missing, invalid, revoked or expired credentials', undefined, undefined, { 'www-authenticate': 'Bearer' });
-      }
-      const query = r.query ? parseWith(r.query, Object.fromEntries(url.searchParams), 'query') : undefined;
-      const body = r.body ? parseWith(r.body, await readJsonBody(req, r.bodyLimit), 'body') : undefined;
-      const change: ChangeContext = {
-        actor: principal ? { id: principal.userId, name: principal.name, role: primaryRole(principal) } : { id: null, name: null, role: null },
-        source: principal?.via === 'session' ? 'manual' : 'api',
-        ip: clientIp(req),
-      };
-      return toResponse(await r.handler({ req, app, principal, params, query, body, change }), r);
+      const response = await app.storage.guard(this.serve(r, req, url, params, app));
+      // storage is down yet this answer came through: it came from the in-process caches
+      if (app.storage.down) response.headers.set(STALE_HEADER, 'true');
+      return response;
     } catch (err) {
       return toErrorResponse(err, app);
     }
   }
+
+  private async serve(r: AnyRoute, req: Request, url: URL, params: Record<string, string>, app: App): Promise<Response> {
+    if (!r.beforeSetup && !(await isSetupComplete(app))) {
+      return errorResponse('SETUP_REQUIRED', 'Switchboard is not set up yet: POST /api/v1/setup/bootstrap or open the web app');
+    }
+    const principal = await authenticate(app, req);
+    if (r.auth !== false && !principal) {
+      return errorResponse('UNAUTHENTICATED', 'Missing, invalid, revoked or expired credentials', undefined, undefined, { 'www-authenticate': 'Bearer' });
+    }
+    const query = r.query ? parseWith(r.query, Object.fromEntries(url.searchParams), 'query') : undefined;
+    const body = r.body ? parseWith(r.body, await readJsonBody(req, r.bodyLimit), 'body') : undefined;
+    const change: ChangeContext = {
+      actor: principal ? { id: principal.userId, name: principal.name, role: primaryRole(principal) } : { id: null, name: null, role: null },
+      source: principal?.via === 'session' ? 'manual' : 'api',
+      ip: clientIp(req),
+    };
+    return toResponse(await r.handler({ req, app, principal, params, query, body, change }), r);
+  }
 }
+
+/** Set on answers served from the in-process caches while storage is down. */
+export const STALE_HEADER = 'x-switchboard-stale';
 
 function toResponse(out: unknown, r: AnyRoute): Response {
   return out instanceof Response ? out : json(out, r.successStatus ?? 200);
 }
 
 export async function toErrorResponse(err: unknown, app: App | undefined): Promise<Response> {
-  if (err instanceof ServiceError) return errorResponse(err.code, err.message, err.field, err.details);
+  if (err instanceof ServiceError) return errorResponse(err.code, err.message, err.field, err.details, err.code === 'UNAVAILABLE' ? { 'retry-after': '2' } : undefined);
   // Storage down (or never reachable): say so instead of a bare 500, so callers retry.
-  if (!app || !(await app.database.ping().catch(() => false))) {
+  if (!app || app.storage.noteFailure(err) || !(await app.database.ping().catch(() => false))) {
     return errorResponse('UNAVAILABLE', 'Storage is unavailable; retry shortly', undefined, undefined, { 'retry-after': '2' });
   }
   console.error('[switchboard] unhandled error', err);

@@ -2,8 +2,9 @@ import 'server-only';
 import { openDatabase, type Database, type Db } from '@/lib/db/client';
 import { readEnv } from '@/lib/env';
 import { Caches } from './cache';
+import { StorageMonitor } from './kernel/storage';
 import { checkEncryptionKey } from './setup';
-import { createSecretBox, loadOrCreateEmbeddedKey, parseEncryptionKey, type SecretBox } from './secrets';
+import { createSecretBox, loadOrCreateEmbeddedKey, type SecretBox } from './secrets';
 
 /** Everything a service needs: the database, the secret box and the in-process caches. */
 export interface App {
@@ -11,6 +12,8 @@ export interface App {
   db: Db;
   secrets: SecretBox;
   caches: Caches;
+  /** PostgreSQL outages: 503 instead of hangs, cached reads marked stale (kernel/storage.ts). */
+  storage: StorageMonitor;
   close(): Promise<void>;
 }
 
@@ -18,13 +21,20 @@ export async function createApp(database: Database, secrets: SecretBox): Promise
   const caches = new Caches();
   // Other instances' writes arrive by NOTIFY; ours are invalidated directly after commit as well.
   const unlisten = await database.listen((payload) => caches.applyChange(payload)).catch(() => async () => {});
+  const storage = new StorageMonitor(database, () => {
+    for (const type of ['definitions', 'scopes', 'principals'] as const) caches.invalidate({ type });
+    caches.invalidate({ type: 'flag', key: '' });
+  });
+  storage.start();
   return {
     database,
     db: database.db,
     secrets,
     caches,
+    storage,
     async close() {
-      await unlisten();
+      storage.stop();
+      await unlisten().catch(() => {});
       await database.close();
     },
   };
@@ -45,12 +55,10 @@ export function getApp(): Promise<App> {
 
 async function openFromEnv(): Promise<App> {
   const env = readEnv();
-  let key: Buffer;
-  if (env.encryptionKey) key = parseEncryptionKey(env.encryptionKey);
-  else if (env.databaseUrl) throw new Error('ENCRYPTION_KEY is required when DATABASE_URL is set (64 hex characters: openssl rand -hex 32)');
-  else key = loadOrCreateEmbeddedKey(env.dataDir);
-  const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir });
-  const app = await createApp(database, createSecretBox(key));
+  // readEnv refuses DATABASE_URL without keys; embedded mode generates one
+  const keys = env.encryptionKeys ?? [loadOrCreateEmbeddedKey(env.dataDir)];
+  const database = await openDatabase({ url: env.databaseUrl, migrationUrl: env.migrationDatabaseUrl, dataDir: env.dataDir });
+  const app = await createApp(database, createSecretBox(keys));
   await checkEncryptionKey(app);
   return app;
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { installationState, roleAssignments, users } from '@/lib/db/schema';
 import { hashPassword } from '@/lib/auth/passwords';
+import { ConfigError } from '@/lib/env';
 import type { App } from './app';
 import { appendAudit, type ChangeContext } from './audit';
 import { inTransaction } from './changes';
@@ -60,10 +61,12 @@ export async function bootstrap(app: App, input: BootstrapInput, ctx: Omit<Chang
   return result;
 }
 
-/** Refuses to run with a different ENCRYPTION_KEY than the one secrets were written with. */
+/** Refuses to run without the key secrets were last written with (set up, or last `secrets:rotate`) in the ring. */
 export async function checkEncryptionKey(app: App): Promise<void> {
   const [row] = await app.db.select({ check: installationState.encryptionKeyCheck }).from(installationState).where(eq(installationState.id, 1));
-  if (row?.check && row.check !== app.secrets.fingerprint) {
-    throw new Error('ENCRYPTION_KEY does not match the key this database was set up with; secrets could not be read');
+  if (row?.check && !app.secrets.keyIds.includes(row.check)) {
+    throw new ConfigError(
+      `ENCRYPTION_KEY(S) lacks key ${row.check}, which this database's secrets are written with; add it to ENCRYPTION_KEYS (after the new key) to read them`,
+    );
   }
 }

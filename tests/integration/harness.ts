@@ -6,6 +6,7 @@ import { sendWebResponse, toWebRequest } from '@/lib/api/node';
 import { router } from '@/lib/api/routes';
 import { createApp, type App } from '@/lib/services/app';
 import { createSecretBox } from '@/lib/services/secrets';
+import { stampPeer } from '@/lib/security/client-ip';
 
 /**
  * A real HTTP server around the real router and services, on a fresh database: PGlite in memory, or a
@@ -50,6 +51,7 @@ export async function startTestServer(): Promise<TestServer> {
   const { database, drop } = await freshDatabase();
   const app = await createApp(database, createSecretBox(randomBytes(32)));
   const server = http.createServer((req, res) => {
+    stampPeer(req); // as server.ts does: the peer address for client-ip.ts
     toWebRequest(req)
       .then((request) => router.handle(request, app))
       .then((response) => sendWebResponse(res, response))
