@@ -52,6 +52,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       const owner = postgres(options.migrationUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
       try {
         await migratePostgres(drizzlePostgres(owner, { schema }), { migrationsFolder });
+        await grantAppRole(owner, decodeURIComponent(new URL(options.url).username));
       } finally {
         await owner.end({ timeout: 5 });
       }
@@ -123,6 +124,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     probe: async () => ((await ping()) ? null : 'error'),
     close: () => client.close(),
   };
+}
+
+/**
+ * What the app's own role may do when migrations run as a separate owner: read and write its tables, but
+ * only INSERT and SELECT the audit log (no UPDATE, DELETE or TRUNCATE — not even with its triggers
+ * disabled, which only the owner can do), and no DDL. Granted after every migration run, so new tables
+ * are covered.
+ */
+async function grantAppRole(owner: import('postgres').Sql, role: string) {
+  const [{ current_user: self }] = await owner<{ current_user: string }[]>`select current_user`;
+  if (!role || role === self) return;
+  const r = owner(role);
+  await owner`grant usage on schema public to ${r}`;
+  await owner`grant select, insert, update, delete on all tables in schema public to ${r}`;
+  await owner`revoke update, delete, truncate, references, trigger on audit_log from ${r}`;
+  await owner`grant usage, select on all sequences in schema public to ${r}`;
 }
 
 function withTimeout<T>(p: PromiseLike<T>, ms: number): Promise<T> {

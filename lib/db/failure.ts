@@ -25,3 +25,12 @@ export function classifyStorageError(err: unknown): StorageFailure | null {
 export class StorageTimeout extends Error {
   code = 'STORAGE_TIMEOUT';
 }
+
+/** The driver's own words (drizzle wraps them in "Failed query: …"): the innermost cause, with its code. */
+export function storageErrorMessage(err: unknown): string {
+  let e = err as { cause?: unknown; message?: unknown; code?: unknown } | null;
+  while (e && typeof e === 'object' && e.cause && e.cause !== e) e = e.cause as typeof e;
+  const message = e && typeof e.message === 'string' ? e.message : String(err);
+  const code = e && typeof e.code === 'string' && !message.includes(e.code) ? ` (${e.code})` : '';
+  return message + code;
+}

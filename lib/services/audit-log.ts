@@ -62,5 +62,5 @@ export function auditCsv(entries: AuditEntry[]): string {
 
 export async function verifyAudit(app: App, principal: Principal) {
   if (!can(principal, 'audit.verify')) fail('INSUFFICIENT_PERMISSIONS', 'Only platform admins verify the audit chain');
-  return verifyAuditChain(app.db);
+  return verifyAuditChain(app.db, app.secrets);
 }

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { and, asc, count, desc, eq, gt, gte, inArray, like, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/client';
 import { auditLog, settingDefinitions } from '@/lib/db/schema';
+import { boundChainKey, keyedLink } from './audit/chain-key';
+import type { SecretBox } from './secrets';
 
 export const AUDIT_SOURCES = ['manual', 'api', 'import', 'migration', 'auto_remediation', 'restore', 'rollback', 'setup', 'catalog'] as const;
 export type AuditSource = (typeof AUDIT_SOURCES)[number];
@@ -73,7 +75,7 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-type BodyFields = Omit<AuditRow, 'id' | 'hash' | 'prevHash' | 'bodyHash'>;
+type BodyFields = Omit<AuditRow, 'id' | 'hash' | 'prevHash' | 'bodyHash' | 'chainKeyId' | 'macKey'>;
 
 /** What an entry says, as the API shows it (without its id). */
 function entryFields(row: BodyFields): Omit<AuditEntry, 'id'> {
@@ -114,6 +116,7 @@ export const chainHash = (prevHash: string, body: string) => createHash('sha256'
 export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: AuditInput[]): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
   const at = ctx.at ?? new Date();
+  const chain = boundChainKey(tx);
   const rows = entries.map((e) => {
     const row: BodyFields = {
       at,
@@ -133,8 +136,8 @@ export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: Aud
       version: e.version ?? null,
       details: e.details ?? null,
     };
-    // prev_hash and hash are set by the trigger
-    return { ...row, bodyHash: bodyHash(row), prevHash: '', hash: '' };
+    // prev_hash and hash are set by the trigger, keyed with mac_key (which it clears)
+    return { ...row, bodyHash: bodyHash(row), prevHash: '', hash: '', chainKeyId: chain.id, macKey: chain.pads };
   });
   const inserted = await tx.insert(auditLog).values(rows).returning();
   return inserted.sort((a, b) => a.id - b.id);
@@ -144,20 +147,32 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
   return { id: row.id, ...entryFields(row) };
 }
 
-/** Walks the whole chain in id order and recomputes every hash. */
-export async function verifyAuditChain(db: Executor): Promise<{ valid: boolean; checked: number; brokenAt?: number }> {
+/**
+ * Walks the whole chain in id order and recomputes every link: HMAC with the ring key a row names, or
+ * SHA-256 for rows from before keyed chaining (counted in `unkeyed`). An unkeyed row after a keyed one
+ * is a break: the chain cannot fall back.
+ */
+export async function verifyAuditChain(
+  db: Executor,
+  secrets: SecretBox,
+): Promise<{ valid: boolean; checked: number; brokenAt?: number; unkeyed?: number }> {
   let prevHash = GENESIS;
   let checked = 0;
+  let unkeyed = 0;
   let afterId = 0;
   const page = 2000;
+  const done = (valid: boolean, brokenAt?: number) => ({ valid, checked, ...(brokenAt ? { brokenAt } : {}), ...(unkeyed ? { unkeyed } : {}) });
   for (;;) {
     const rows = await db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(asc(auditLog.id)).limit(page);
     for (const row of rows) {
-      if (row.prevHash !== prevHash || chainHash(prevHash, bodyHash(row)) !== row.hash) return { valid: false, checked, brokenAt: row.id };
+      const body = bodyHash(row);
+      const link = row.chainKeyId ? keyedLink(secrets, row.chainKeyId, prevHash, body) : checked === unkeyed ? chainHash(prevHash, body) : null;
+      if (row.prevHash !== prevHash || link === null || link !== row.hash) return done(false, row.id);
+      if (!row.chainKeyId) unkeyed++;
       prevHash = row.hash;
       checked++;
     }
-    if (rows.length < page) return { valid: true, checked };
+    if (rows.length < page) return done(true);
     afterId = rows[rows.length - 1].id;
   }
 }

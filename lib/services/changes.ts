@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { CHANGES_CHANNEL, type Executor } from '@/lib/db/client';
 import type { App } from './app';
 import type { Change } from './cache';
+import { bindChainKey } from './audit/chain-key';
 
 /**
  * Runs `work` in one transaction; the changes it reports are NOTIFYed inside it (delivered to other
@@ -11,6 +12,7 @@ import type { Change } from './cache';
 export async function inTransaction<T>(app: App, work: (tx: Executor, changed: (c: Change) => void) => Promise<T>): Promise<T> {
   const changes: Change[] = [];
   const result = await app.db.transaction(async (tx) => {
+    bindChainKey(tx, app.secrets);
     const out = await work(tx, (c) => changes.push(c));
     for (const c of dedupe(changes)) await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(c)})`);
     return out;

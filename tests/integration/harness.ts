@@ -47,9 +47,13 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
   };
 }
 
-export async function startTestServer(): Promise<TestServer> {
-  const { database, drop } = await freshDatabase();
-  const app = await createApp(database, createSecretBox(randomBytes(32)));
+/**
+ * `keys`: the encryption key ring, newest first (a random key by default); `open`: a database the test
+ * prepared itself (tests/pg: roles, a TCP proxy), with what drops it afterwards.
+ */
+export async function startTestServer(opts: { keys?: Buffer[]; open?: () => Promise<{ database: Database; drop: () => Promise<void> }> } = {}): Promise<TestServer> {
+  const { database, drop } = await (opts.open ?? freshDatabase)();
+  const app = await createApp(database, createSecretBox(opts.keys ?? [randomBytes(32)]));
   const server = http.createServer((req, res) => {
     stampPeer(req); // as server.ts does: the peer address for client-ip.ts
     toWebRequest(req)

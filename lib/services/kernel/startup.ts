@@ -1,5 +1,5 @@
 import 'server-only';
-import { classifyStorageError, type StorageFailure } from '@/lib/db/failure';
+import { classifyStorageError, storageErrorMessage, type StorageFailure } from '@/lib/db/failure';
 import { ConfigError } from '@/lib/env';
 import { getApp, type App } from '../app';
 
@@ -11,7 +11,7 @@ let openFailure: StorageFailure | null = null;
 function noteOpenFailure(err: unknown, log: Pick<Console, 'error'>): StorageFailure {
   const reason = classifyStorageError(err) ?? 'error';
   if (reason !== openFailure) {
-    log.error(`[switchboard] storage is unavailable (${reason}): ${(err as Error).message}; retrying every ${RETRY_MS / 1000} s`);
+    log.error(`[switchboard] storage is unavailable (${reason}): ${storageErrorMessage(err)}; retrying every ${RETRY_MS / 1000} s`);
   }
   openFailure = reason;
   return reason;
