@@ -115,7 +115,8 @@ export async function loadPrincipal(db: Executor, userId: string, via: Principal
 export async function authenticateToken(app: App, token: string): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const tokenHash = hashToken(token);
-  const cached = app.caches.getPrincipal(tokenHash);
+  // while storage is down, the last known principal keeps cached reads working (nothing can change it meanwhile)
+  const cached = app.caches.getPrincipal(tokenHash, app.storage.down);
   if (cached) return cached;
   const [row] = await app.db
     .select()
