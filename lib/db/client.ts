@@ -144,7 +144,9 @@ async function grantAppRole(owner: import('postgres').Sql, role: string) {
 
 function withTimeout<T>(p: PromiseLike<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new StorageTimeout(`no answer within ${ms} ms`)), ms);
+    // setImmediate: when our own event loop was blocked past the deadline, an answer already waiting in the
+    // socket is read first (I/O runs before immediates), so a busy process is not mistaken for a dead server
+    const t = setTimeout(() => setImmediate(() => reject(new StorageTimeout(`no answer within ${ms} ms`))), ms);
     Promise.resolve(p).then(
       (v) => {
         clearTimeout(t);
