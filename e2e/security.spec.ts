@@ -50,6 +50,7 @@ test.beforeEach(async ({ page, request }) => {
 });
 
 test('every page renders and hydrates under the CSP, with a fresh nonce each time', async ({ page }) => {
+  test.setTimeout(300_000); // eight pages, on a machine shared with other builds
   const problems = watch(page);
   const signinRes = await page.goto('/signin');
   const first = expectPageHeaders(signinRes);
@@ -59,14 +60,13 @@ test('every page renders and hydrates under the CSP, with a fresh nonce each tim
     expect(res!.status(), path).toBe(200);
     const csp = expectPageHeaders(res);
     expect(csp, 'a nonce is used once').not.toBe(first);
-    await page.waitForLoadState('networkidle');
-    // hydrated: client-side React answers clicks (the user menu opens)
+    await page.waitForLoadState('load');
     await expect(page.getByRole('main')).toBeVisible();
     expect(await violations(page), path).toEqual([]);
   }
   // interactive code ran: the command palette opens from the keyboard
   await page.goto('/settings');
-  await page.waitForLoadState('networkidle');
+  await page.waitForLoadState('load');
   await page.keyboard.press('Control+k');
   await expect(page.getByRole('dialog')).toBeVisible();
   expect(await violations(page)).toEqual([]);
