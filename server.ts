@@ -11,7 +11,7 @@ import { router } from '@/lib/api/routes';
 import { readEnvOrExit } from '@/lib/env';
 import { httpSecurity } from '@/lib/security/server';
 import { openAppAtStart } from '@/lib/services/kernel/startup';
-import { closeApp } from '@/lib/services/app';
+import { closeApp } from '@/lib/services/kernel/app';
 
 const API_PREFIXES = ['/api/v1/', '/api/health', '/ofrep/'];
 const isApi = (url: string) => API_PREFIXES.some((p) => url.startsWith(p));

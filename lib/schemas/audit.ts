@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZIsoTime, ZPaging, ZWriteScope } from './api';
+import { ZIsoTime, ZPaging, ZWriteScope } from './common';
 
 /** Filters of the audit log (API.md "Audit"), shared by the list and the export. */
 const filters = {
@@ -23,3 +23,4 @@ export const ZAuditVerify = z.object({
   /** Entries chained with plain SHA-256 before keyed chaining (an upgraded installation's oldest rows). */
   unkeyed: z.number().optional(),
 });
+export type TAuditVerify = z.infer<typeof ZAuditVerify>;

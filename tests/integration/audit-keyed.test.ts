@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, sql } from 'drizzle-orm';
 import { rowsOf } from '@/lib/db/client';
 import { auditLog } from '@/lib/db/schema';
-import { bodyHash } from '@/lib/services/audit';
+import { bodyHash } from '@/lib/services/audit/chain';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, WORLD } from './support';
 

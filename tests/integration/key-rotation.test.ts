@@ -2,11 +2,11 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, isNotNull } from 'drizzle-orm';
 import { auditLog, settingValues } from '@/lib/db/schema';
-import { createApp, type App } from '@/lib/services/app';
+import { createApp, type App } from '@/lib/services/kernel/app';
 import { keyIdOf } from '@/lib/services/kernel/keyring';
 import { rotateSecrets } from '@/lib/services/keys/rotate';
-import { createSecretBox } from '@/lib/services/secrets';
-import { checkEncryptionKey } from '@/lib/services/setup';
+import { createSecretBox } from '@/lib/services/kernel/secrets';
+import { checkEncryptionKey } from '@/lib/services/kernel/app';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { expectStatus } from './support';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { router } from '@/lib/api/routes';
-import { closeApp } from '@/lib/services/app';
+import { closeApp } from '@/lib/services/kernel/app';
 
 const KEY = 'ab'.repeat(32);
 

@@ -1,6 +1,6 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSecretBox } from '../secrets';
+import { createSecretBox } from './secrets';
 import { keyIdOf } from './keyring';
 
 /** A ciphertext exactly as Switchboard wrote them before the key ring (no key id, `v1:` prefix). */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { classifyStorageError, storageErrorMessage, type StorageFailure } from '@/lib/db/failure';
 import { ConfigError } from '@/lib/env';
-import { getApp, type App } from '../app';
+import { getApp, type App } from './app';
 
 const RETRY_MS = 2000;
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Database } from '@/lib/db/client';
 import { classifyStorageError, type StorageFailure } from '@/lib/db/failure';
-import { ServiceError } from '../errors';
+import { ServiceError } from './errors';
 
 /** How long a request may wait on storage once storage is known to be down (cached answers take microseconds). */
 const DOWN_DEADLINE_MS = 1500;

@@ -1,10 +1,9 @@
 import 'server-only';
-import { and, asc, eq, isNotNull, not, like, or, gt, sql } from 'drizzle-orm';
-import { rowsOf } from '@/lib/db/client';
-import { auditLog, installationState, settingValues } from '@/lib/db/schema';
-import type { App } from '../app';
-import { appendAudit, type ChangeContext } from '../audit';
-import { inTransaction } from '../changes';
+import { appendAudit } from '../audit/append';
+import type { ChangeContext } from '../audit/types';
+import type { App } from '../kernel/app';
+import { inTransaction } from '../kernel/transaction';
+import { auditCiphertextsByKey, lockStaleSecrets, setEncryptionKeyCheck, writeCiphertext } from './store';
 
 export interface RotationReport {
   keyId: string;
@@ -29,44 +28,22 @@ const BATCH = 200;
  * makes rollback to those versions impossible, nothing else).
  */
 export async function rotateSecrets(app: App, ctx: ChangeContext, opts: { batch?: number; onBatch?: (n: number) => void } = {}): Promise<RotationReport> {
-  const batch = opts.batch ?? BATCH;
   const keyId = app.secrets.keyId;
-  const current = `k${keyId}:%`;
   let rotated = 0;
   let batches = 0;
   let after = { key: '', scopeId: '' };
   for (;;) {
     const n = await inTransaction(app, async (tx) => {
-      const rows = await tx
-        .select({ key: settingValues.key, scopeId: settingValues.scopeId, ciphertext: settingValues.ciphertext })
-        .from(settingValues)
-        .where(
-          and(
-            isNotNull(settingValues.ciphertext),
-            not(like(settingValues.ciphertext, current)),
-            or(gt(settingValues.key, after.key), and(eq(settingValues.key, after.key), gt(settingValues.scopeId, after.scopeId))),
-          ),
-        )
-        .orderBy(asc(settingValues.key), asc(settingValues.scopeId))
-        .limit(batch)
-        .for('update');
+      const rows = await lockStaleSecrets(tx, keyId, after, opts.batch ?? BATCH);
       if (!rows.length) return 0;
       const fromKeys = new Set<string>();
       for (const r of rows) {
-        fromKeys.add(/^k([0-9a-f]{16}):/.exec(r.ciphertext!)?.[1] ?? 'untagged');
-        const ciphertext = app.secrets.encrypt(app.secrets.decrypt(r.ciphertext!));
-        await tx
-          .update(settingValues)
-          .set({ ciphertext, keyVersion: app.secrets.keyVersion })
-          .where(and(eq(settingValues.key, r.key), eq(settingValues.scopeId, r.scopeId)));
+        fromKeys.add(/^k([0-9a-f]{16}):/.exec(r.ciphertext)?.[1] ?? 'untagged');
+        await writeCiphertext(tx, r, app.secrets.encrypt(app.secrets.decrypt(r.ciphertext)), app.secrets.keyVersion);
       }
-      await appendAudit(tx, ctx, [
-        {
-          action: 'secrets.rotate',
-          details: { keyId, fromKeys: [...fromKeys].sort(), count: rows.length, values: rows.map((r) => ({ key: r.key, scopeId: r.scopeId })) },
-        },
-      ]);
-      after = { key: rows[rows.length - 1].key, scopeId: rows[rows.length - 1].scopeId };
+      const values = rows.map((r) => ({ key: r.key, scopeId: r.scopeId }));
+      await appendAudit(tx, ctx, [{ action: 'secrets.rotate', details: { keyId, fromKeys: [...fromKeys].sort(), count: rows.length, values } }]);
+      after = values[values.length - 1];
       return rows.length;
     });
     if (!n) break;
@@ -74,16 +51,7 @@ export async function rotateSecrets(app: App, ctx: ChangeContext, opts: { batch?
     batches++;
     opts.onBatch?.(n);
   }
-  // from now on start-up insists on this key being in the ring (setup.ts checkEncryptionKey)
-  await app.db.update(installationState).set({ encryptionKeyCheck: keyId }).where(eq(installationState.id, 1));
-  return { keyId, rotated, batches, auditCiphertexts: await auditCiphertextsByKey(app) };
-}
-
-async function auditCiphertextsByKey(app: App): Promise<Record<string, number>> {
-  const rows = rowsOf<{ k: string | null; n: string | number }>(
-    await app.db.execute(
-      sql`select substring(${auditLog.newCiphertext} from '^k([0-9a-f]{16}):') as k, count(*) as n from ${auditLog} where ${auditLog.newCiphertext} is not null group by 1`,
-    ),
-  );
-  return Object.fromEntries(rows.map((r) => [r.k ?? 'untagged', Number(r.n)]));
+  // from now on start-up insists on this key being in the ring
+  await setEncryptionKeyCheck(app.db, keyId);
+  return { keyId, rotated, batches, auditCiphertexts: await auditCiphertextsByKey(app.db) };
 }
