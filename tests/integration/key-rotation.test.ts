@@ -1,6 +1,6 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, isNotNull } from 'drizzle-orm';
+import { asc, eq, isNotNull } from 'drizzle-orm';
 import { auditLog, settingValues } from '@/lib/db/schema';
 import { createApp, type App } from '@/lib/services/kernel/app';
 import { keyIdOf } from '@/lib/services/kernel/keyring';
@@ -70,7 +70,7 @@ describe('secrets:rotate', () => {
     expect(await rotateSecrets(ring, CTX)).toMatchObject({ rotated: 0, batches: 0 });
     // audit rows keep the old ciphertexts (append-only), counted per key for the operator
     expect(report.auditCiphertexts).toEqual({ [keyIdOf(oldKey)]: SECRETS.length });
-    const batches = await s.app.db.select().from(auditLog).where(eq(auditLog.action, 'secrets.rotate'));
+    const batches = await s.app.db.select().from(auditLog).where(eq(auditLog.action, 'secrets.rotate')).orderBy(asc(auditLog.id));
     expect(batches).toHaveLength(4);
     expect(batches.map((b) => (b.details as { values: { key: string }[] }).values[0].key)).toEqual(SECRETS);
     expect(JSON.stringify(batches)).not.toMatch(/-secret/);
