@@ -16,8 +16,10 @@ declare global {
 
 function watch(page: Page) {
   const problems: string[] = [];
+  // Chromium logs every CSP refusal as a console error ("Refused to …", "Content Security Policy"); other
+  // console errors (a missing favicon's 404) are not this spec's business
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   return problems;
