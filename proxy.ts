@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { PATH_HEADER } from '@/lib/auth/headers';
+import { newNonce, pageCsp } from '@/lib/security/headers';
 
 // Pages anyone may open; everything else needs a session.
 const PUBLIC = new Set(['/signin', '/setup']);
@@ -11,15 +12,22 @@ const PUBLIC = new Set(['/signin', '/setup']);
  */
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
+  // every page response gets a fresh nonce: Next reads it from the request's CSP and marks its inline scripts
+  const csp = pageCsp(newNonce(), process.env.NODE_ENV === 'development');
   const hasSession = req.cookies.getAll().some((c) => c.name.includes('next-auth.session-token'));
   if (!hasSession && !PUBLIC.has(pathname)) {
     const url = new URL('/signin', req.url);
     if (pathname !== '/') url.searchParams.set('callbackUrl', pathname + search);
-    return NextResponse.redirect(url);
+    const res = NextResponse.redirect(url);
+    res.headers.set('content-security-policy', csp);
+    return res;
   }
   const headers = new Headers(req.headers);
   headers.set(PATH_HEADER, pathname + search);
-  return NextResponse.next({ request: { headers } });
+  headers.set('content-security-policy', csp);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set('content-security-policy', csp);
+  return res;
 }
 
 export const config = {

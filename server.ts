@@ -9,25 +9,31 @@ import http from 'node:http';
 import next from 'next';
 import { serveApi } from '@/lib/api/node';
 import { router } from '@/lib/api/routes';
-import { readEnv } from '@/lib/env';
+import { readEnvOrExit } from '@/lib/env';
+import { httpSecurity } from '@/lib/security/server';
+import { openAppAtStart } from '@/lib/services/kernel/startup';
 import { closeApp } from '@/lib/services/kernel/app';
 
 const API_PREFIXES = ['/api/v1/', '/api/health', '/ofrep/'];
 const isApi = (url: string) => API_PREFIXES.some((p) => url.startsWith(p));
 
-const env = readEnv();
+// a configuration error stops here, with the reason on stderr (lib/env.ts)
+const env = readEnvOrExit();
+const secure = httpSecurity(env.publicUrl);
 const hostname = process.env.HOST || '0.0.0.0';
 const web = next({ dev: false, dir: process.cwd(), hostname, port: env.port });
 await web.prepare();
 const handleWeb = web.getRequestHandler();
 
 const server = http.createServer((req, res) => {
+  secure(req, res);
   if (!isApi(req.url ?? '/')) return void handleWeb(req, res);
   serveApi(router, req, res);
 });
 server.keepAliveTimeout = 65_000;
 server.listen(env.port, hostname, () => {
   console.log(`[switchboard] listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${env.port}`);
+  void openAppAtStart();
 });
 
 // Close the database on the way out: the embedded one must flush to disk.

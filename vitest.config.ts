@@ -20,7 +20,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['tests/integration/**/*.test.ts'],
+          // tests/pg need real PostgreSQL (roles, a network to cut): part of `npm run test:pg`, not of the PGlite run
+          include: ['tests/integration/**/*.test.ts', ...(process.env.TEST_DATABASE_URL ? ['tests/pg/**/*.test.ts'] : [])],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,

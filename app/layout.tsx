@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { currentTheme } from '@/lib/auth/current';
+import { nonceOf } from '@/lib/security/headers';
 import { THEME_SCRIPT } from '@/lib/theme';
 import { Providers } from '@/components/shell/providers';
 import './globals.css';
@@ -12,10 +14,12 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   // rendered on the server with the user's theme, so the first paint is already right
   const { theme, saveAs } = await currentTheme();
+  // proxy.ts's CSP nonce: without it the browser refuses this inline script
+  const nonce = nonceOf((await headers()).get('content-security-policy'));
   return (
     <html lang="en" data-theme={theme} className={theme === 'dark' ? 'dark' : undefined} suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-dvh">
         <Providers theme={theme} themeSaveAs={saveAs}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readEnv as readProcessEnv } from './env';
+import { ConfigError, readEnv as readProcessEnv } from './env';
 
 const readEnv = (vars: Record<string, string>) => readProcessEnv({ NODE_ENV: 'test', ...vars });
 
@@ -30,5 +30,36 @@ describe('readEnv: sessions and OIDC', () => {
     expect(() => readEnv({ OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'a', NEXTAUTH_URL: 'http://x' })).toThrow(/OIDC_CLIENT_SECRET/);
     expect(() => readEnv({ OIDC_ISSUER: 'not a url', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b', NEXTAUTH_URL: 'http://x' })).toThrow(/must be a URL/);
     expect(() => readEnv({ OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' })).toThrow(/NEXTAUTH_URL/);
+  });
+});
+
+describe('readEnv: configuration errors name the variable', () => {
+  const KEY = 'ab'.repeat(32);
+  it.each([
+    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }, /ENCRYPTION_KEY \(or ENCRYPTION_KEYS\) is required when DATABASE_URL is set/],
+    [{ ENCRYPTION_KEY: 'too-short' }, /ENCRYPTION_KEY must be 32 bytes/],
+    [{ ENCRYPTION_KEY: 'é'.repeat(64) }, /ENCRYPTION_KEY must be 32 bytes/],
+    [{ ENCRYPTION_KEYS: `${KEY},nope` }, /ENCRYPTION_KEYS entry 2 must be 32 bytes/],
+    [{ ENCRYPTION_KEYS: `${KEY},${KEY}` }, /same key twice/],
+    [{ ENCRYPTION_KEYS: KEY, ENCRYPTION_KEY: KEY }, /not both/],
+    [{ DATABASE_URL: 'mysql://db/x', ENCRYPTION_KEY: KEY }, /DATABASE_URL must start with postgres:\/\//],
+    [{ DATABASE_URL: 'not a url', ENCRYPTION_KEY: KEY }, /DATABASE_URL must be a postgres:\/\/user/],
+    [{ MIGRATION_DATABASE_URL: 'postgres://owner@db/x' }, /MIGRATION_DATABASE_URL needs DATABASE_URL/],
+    [{ TRUSTED_PROXIES: '10.0.0.0/8,proxy.internal' }, /TRUSTED_PROXIES: "proxy.internal" is not an IP address/],
+    [{ TRUSTED_PROXIES: '10.0.0.0/33' }, /TRUSTED_PROXIES: "10.0.0.0\/33"/],
+    [{ PORT: 'eighty' }, /PORT must be a port number/],
+    [{ NEXTAUTH_URL: 'switchboard.example.com' }, /NEXTAUTH_URL must be an http\(s\):\/\/ URL/],
+  ])('%j is refused', (vars, message) => {
+    expect(() => readEnv(vars)).toThrow(ConfigError);
+    expect(() => readEnv(vars)).toThrow(message);
+  });
+
+  it('reads the key ring newest first, one key as the shorthand, proxies as a list', () => {
+    const other = 'cd'.repeat(32);
+    const env = readEnv({ ENCRYPTION_KEYS: `${KEY}, ${Buffer.from(other, 'hex').toString('base64')}`, TRUSTED_PROXIES: '10.0.0.0/8 ::1', DATABASE_URL: 'postgresql://a@b/c' });
+    expect(env.encryptionKeys?.map((k) => k.toString('hex'))).toEqual([KEY, other]);
+    expect(env.trustedProxies).toEqual(['10.0.0.0/8', '::1']);
+    expect(readEnv({ ENCRYPTION_KEY: KEY }).encryptionKeys).toHaveLength(1);
+    expect(readEnv({}).encryptionKeys).toBeUndefined();
   });
 });

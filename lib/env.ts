@@ -1,4 +1,5 @@
 import 'server-only';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -9,8 +10,16 @@ export interface Env {
   databaseUrl: string | undefined;
   dataDir: string;
   port: number;
-  /** 32-byte AES key as 64 hex chars or base64; required with DATABASE_URL, generated in dataDir otherwise. */
-  encryptionKey: string | undefined;
+  /**
+   * The encryption key ring, newest first: ENCRYPTION_KEYS (comma-separated) or the one-key shorthand
+   * ENCRYPTION_KEY, each 32 bytes as 64 hex chars or base64. Required with DATABASE_URL; in embedded
+   * mode one is generated in dataDir when neither is set.
+   */
+  encryptionKeys: Buffer[] | undefined;
+  /** A separate owner URL for migrations, so DATABASE_URL can be a role without DDL rights (README "Security"). */
+  migrationDatabaseUrl: string | undefined;
+  /** TRUSTED_PROXIES: IPs / CIDRs whose X-Forwarded-For / X-Real-IP are believed (lib/trusted-proxies.ts). */
+  trustedProxies: string[];
   production: boolean;
   /** NEXTAUTH_SECRET signs browser sessions; unset → derived from the encryption key (HKDF). */
   sessionSecret: string | undefined;
@@ -31,24 +40,96 @@ export interface OidcEnv {
 function readOidc(source: NodeJS.ProcessEnv): OidcEnv | undefined {
   const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret, OIDC_NAME: name } = source;
   if (!issuer && !clientId && !clientSecret) return undefined;
-  if (!issuer || !clientId || !clientSecret) throw new Error('OIDC needs all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
-  if (!URL.canParse(issuer)) throw new Error(`OIDC_ISSUER must be a URL, got ${issuer}`);
+  if (!issuer || !clientId || !clientSecret) throw new ConfigError('OIDC needs all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
+  if (!URL.canParse(issuer)) throw new ConfigError(`OIDC_ISSUER must be a URL, got ${issuer}`);
   // the IdP redirects back to NEXTAUTH_URL/api/auth/callback/oidc; without it next-auth would guess localhost:3000
-  if (!source.NEXTAUTH_URL) throw new Error('OIDC needs NEXTAUTH_URL, the public URL registered with the identity provider');
+  if (!source.NEXTAUTH_URL) throw new ConfigError('OIDC needs NEXTAUTH_URL, the public URL registered with the identity provider');
   return { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret, name: name || 'single sign-on' };
 }
 
+/** A configuration mistake: start-up stops with this message (see exitOnConfigError). */
+export class ConfigError extends Error {}
+
+export function parseEncryptionKey(raw: string, name = 'ENCRYPTION_KEY'): Buffer {
+  const trimmed = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : Buffer.alloc(0);
+  if (key.length !== 32) throw new ConfigError(`${name} must be 32 bytes: 64 hex characters or base64 (openssl rand -hex 32)`);
+  return key;
+}
+
+function readKeys(source: NodeJS.ProcessEnv): Buffer[] | undefined {
+  const { ENCRYPTION_KEYS: ring, ENCRYPTION_KEY: one } = source;
+  if (ring && one) throw new ConfigError('Set ENCRYPTION_KEYS (the key ring, newest first) or ENCRYPTION_KEY (one key), not both');
+  if (one) return [parseEncryptionKey(one)];
+  if (!ring) return undefined;
+  const parts = ring.split(/[\s,]+/).filter(Boolean);
+  if (!parts.length) throw new ConfigError('ENCRYPTION_KEYS is empty');
+  const keys = parts.map((k, i) => parseEncryptionKey(k, `ENCRYPTION_KEYS entry ${i + 1}`));
+  if (new Set(keys.map((k) => k.toString('hex'))).size !== keys.length) throw new ConfigError('ENCRYPTION_KEYS lists the same key twice');
+  return keys;
+}
+
+function readDatabaseUrl(name: string, raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a postgres://user:password@host:5432/database URL`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new ConfigError(`${name} must start with postgres:// (got ${url.protocol}//)`);
+  return raw;
+}
+
+function readProxies(raw: string | undefined): string[] {
+  const entries = (raw ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const e of entries) {
+    const [address, prefix, extra] = e.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const ok = family !== 0 && extra === undefined && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max));
+    if (!ok) throw new ConfigError(`TRUSTED_PROXIES: "${e}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1)`);
+  }
+  return entries;
+}
+
+/** Reads and checks the whole configuration; every mistake is a ConfigError naming the variable. */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const port = Number(source.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number, got ${source.PORT}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`PORT must be a port number, got ${source.PORT}`);
+  const databaseUrl = readDatabaseUrl('DATABASE_URL', source.DATABASE_URL);
+  const migrationDatabaseUrl = readDatabaseUrl('MIGRATION_DATABASE_URL', source.MIGRATION_DATABASE_URL);
+  if (migrationDatabaseUrl && !databaseUrl) throw new ConfigError('MIGRATION_DATABASE_URL needs DATABASE_URL (the embedded database has no roles)');
+  const encryptionKeys = readKeys(source);
+  if (databaseUrl && !encryptionKeys) {
+    throw new ConfigError('ENCRYPTION_KEY (or ENCRYPTION_KEYS) is required when DATABASE_URL is set: 64 hex characters, e.g. `openssl rand -hex 32`');
+  }
+  const publicUrl = source.NEXTAUTH_URL || undefined;
+  if (publicUrl && !/^https?:\/\//.test(publicUrl)) throw new ConfigError(`NEXTAUTH_URL must be an http(s):// URL, got ${publicUrl}`);
   return {
-    databaseUrl: source.DATABASE_URL || undefined,
+    databaseUrl,
+    migrationDatabaseUrl,
     dataDir: path.resolve(/*turbopackIgnore: true*/ source.SWITCHBOARD_DATA_DIR || '.data'),
     port,
-    encryptionKey: source.ENCRYPTION_KEY || undefined,
+    encryptionKeys,
+    trustedProxies: readProxies(source.TRUSTED_PROXIES),
     production: source.NODE_ENV === 'production',
     sessionSecret: source.NEXTAUTH_SECRET || undefined,
-    publicUrl: source.NEXTAUTH_URL || undefined,
+    publicUrl,
     oidc: readOidc(source),
   };
+}
+
+/**
+ * Start-up's check: a configuration error stops the process with the reason on stderr and exit code 78
+ * (EX_CONFIG) instead of a server that answers 503 to everything.
+ */
+export function readEnvOrExit(source: NodeJS.ProcessEnv = process.env): Env {
+  try {
+    return readEnv(source);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`[switchboard] configuration error: ${err.message}`);
+    process.exit(78);
+  }
 }

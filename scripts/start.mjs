@@ -48,6 +48,14 @@ if (!existsSync(next)) {
   process.exit(1);
 }
 
+// the configuration first: a mistake there should not wait for a build to be reported (lib/env.ts, exit 78)
+const check = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check-env.ts'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.server.json' },
+});
+if (check.status !== 0) process.exit(check.status ?? 1);
+
 const reason = staleReason();
 if (reason) {
   console.log(`[switchboard] building (${reason})…`);

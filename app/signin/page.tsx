@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { currentPrincipal } from '@/lib/auth/current';
 import { safeCallbackPath } from '@/lib/auth/sign-in';
@@ -14,7 +15,8 @@ export const dynamic = 'force-dynamic';
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackPath(params.callbackUrl);
+  // next-auth may hand back an absolute URL of this site; any other host is refused
+  const callbackUrl = safeCallbackPath(params.callbackUrl, (await headers()).get('host') ?? undefined);
   const done = await getApp()
     .then(isSetupComplete)
     .catch(() => 'unavailable' as const);

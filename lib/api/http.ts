@@ -56,11 +56,8 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown, what: 
   throw new ServiceError('INVALID_REQUEST', message, field, r.error.issues.length > 1 ? { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } : undefined);
 }
 
-export function clientIp(req: ApiRequest): string | null {
-  const fwd = req.headers.get('x-forwarded-for');
-  if (fwd) return fwd.split(',')[0].trim();
-  return req.headers.get('x-real-ip');
-}
+/** The client's address: forwarding headers count only from TRUSTED_PROXIES (lib/security/client-ip.ts). */
+export { clientIp } from '@/lib/security/client-ip';
 
 /** `If-Match: "3"` → 3. A malformed header is a 400, not a silently ignored precondition. */
 export function ifMatchVersion(req: ApiRequest): number | undefined {

@@ -130,27 +130,44 @@ export class Router {
     req.bodyLimit = r.bodyLimit ?? MAX_BODY_BYTES;
     let app: App | undefined = appOverride;
     try {
-      if (r.storage === false) return toReply(await r.handler({ req, params, principal: null } as never), r);
+      if (r.storage === false) return toReply(await r.handler({ req, params, principal: null, app: appOverride } as never), r);
       app ??= await getApp();
-      if (!r.beforeSetup && !(await isSetupComplete(app))) {
-        return errorResponse('SETUP_REQUIRED', 'Switchboard is not set up yet: POST /api/v1/setup/bootstrap or open the web app');
-      }
-      const principal = await authenticate(app, req);
-      if (r.auth !== false && !principal) {
-        return errorResponse('UNAUTHENTICATED', 'Missing, invalid, revoked or expired credentials', undefined, undefined, { 'www-authenticate': 'Bearer' });
-      }
-      const query = r.query ? parseWith(r.query, Object.fromEntries(new URLSearchParams(req.search)), 'query') : undefined;
-      const body = r.body ? parseWith(r.body, await readJsonBody(req), 'body') : undefined;
-      const change: ChangeContext = {
-        actor: principal ? { id: principal.userId, name: principal.name, role: primaryRole(principal) } : { id: null, name: null, role: null },
-        source: principal?.via === 'session' ? 'manual' : 'api',
-        ip: clientIp(req),
-      };
-      return toReply(await r.handler({ req, app, principal, params, query, body, change }), r);
+      const out = await app.storage.guard(this.serve(r, req, params, app));
+      // storage is down yet this answer came through: it came from the in-process caches
+      return app.storage.down ? markStale(out) : out;
     } catch (err) {
       return toErrorResponse(err, app);
     }
   }
+
+  private async serve(r: AnyRoute, req: ApiRequest, params: Record<string, string>, app: App): Promise<Reply | Response> {
+    if (!r.beforeSetup && !(await isSetupComplete(app))) {
+      return errorResponse('SETUP_REQUIRED', 'Switchboard is not set up yet: POST /api/v1/setup/bootstrap or open the web app');
+    }
+    const principal = await authenticate(app, req);
+    if (r.auth !== false && !principal) {
+      return errorResponse('UNAUTHENTICATED', 'Missing, invalid, revoked or expired credentials', undefined, undefined, { 'www-authenticate': 'Bearer' });
+    }
+    const query = r.query ? parseWith(r.query, Object.fromEntries(new URLSearchParams(req.search)), 'query') : undefined;
+    const body = r.body ? parseWith(r.body, await readJsonBody(req), 'body') : undefined;
+    const change: ChangeContext = {
+      actor: principal ? { id: principal.userId, name: principal.name, role: primaryRole(principal) } : { id: null, name: null, role: null },
+      source: principal?.via === 'session' ? 'manual' : 'api',
+      ip: clientIp(req),
+    };
+    return toReply(await r.handler({ req, app, principal, params, query, body, change }), r);
+  }
+}
+
+/** Set on answers served from the in-process caches while storage is down. */
+export const STALE_HEADER = 'x-switchboard-stale';
+
+function markStale(out: Reply | Response): Reply | Response {
+  if (out instanceof Response) {
+    out.headers.set(STALE_HEADER, 'true');
+    return out;
+  }
+  return new Reply(out.status, out.body, { ...out.headers, [STALE_HEADER]: 'true' }, out.close);
 }
 
 function toReply(out: unknown, r: AnyRoute): Reply | Response {
@@ -159,12 +176,12 @@ function toReply(out: unknown, r: AnyRoute): Reply | Response {
 
 export async function toErrorResponse(err: unknown, app: App | undefined): Promise<Reply> {
   if (err instanceof ServiceError) {
-    const reply = errorResponse(err.code, err.message, err.field, err.details);
+    const reply = errorResponse(err.code, err.message, err.field, err.details, err.code === 'UNAVAILABLE' ? { 'retry-after': '2' } : undefined);
     // the rest of a refused body is never read: the connection cannot carry another request
     return err.code === 'PAYLOAD_TOO_LARGE' ? new Reply(reply.status, reply.body, reply.headers, true) : reply;
   }
   // Storage down (or never reachable): say so instead of a bare 500, so callers retry.
-  if (!app || !(await app.database.ping().catch(() => false))) {
+  if (!app || app.storage.noteFailure(err) || !(await app.database.ping().catch(() => false))) {
     return errorResponse('UNAVAILABLE', 'Storage is unavailable; retry shortly', undefined, undefined, { 'retry-after': '2' });
   }
   console.error('[switchboard] unhandled error', err);

@@ -3,6 +3,7 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { readEnv, type OidcEnv } from '@/lib/env';
+import { clientIpOf } from '@/lib/security/client-ip';
 import type { App } from '@/lib/services/kernel/app';
 import { authSettings, sessionPrincipal, signInWithOidc, signInWithPassword } from '@/lib/services/identity/sessions';
 import { lockedError } from './sign-in';
@@ -11,10 +12,11 @@ import { sessionSecret } from './session';
 /** Thrown by the jwt callback for a session that is over; next-auth then clears the cookie. */
 class SessionEnded extends Error {}
 
-const ipOf = (headers: Record<string, unknown> | undefined) => {
-  const fwd = headers?.['x-forwarded-for'];
-  return typeof fwd === 'string' ? fwd.split(',')[0].trim() : null;
-};
+const ipOf = (headers: Record<string, unknown> | undefined) =>
+  clientIpOf((name) => {
+    const v = headers?.[name];
+    return typeof v === 'string' ? v : null;
+  });
 
 interface OidcProfile {
   sub: string;

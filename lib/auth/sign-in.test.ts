@@ -4,12 +4,39 @@ import { lockedError, safeCallbackPath, signInErrorMessage } from './sign-in';
 describe('safeCallbackPath', () => {
   it('keeps paths on this site', () => {
     expect(safeCallbackPath('/settings?category=auth')).toBe('/settings?category=auth');
-    expect(safeCallbackPath('http://localhost:3000/docs')).toBe('/docs');
+    expect(safeCallbackPath('http://localhost:3000/docs?a=1', 'localhost:3000')).toBe('/docs?a=1');
+    expect(safeCallbackPath('/a/b/../c')).toBe('/a/c');
+  });
+
+  it.each([
+    '/.//evil.example/x',
+    '/./../\\/evil.example',
+    '//evil.example/x',
+    '///evil.example/x',
+    '/\\evil.example/x',
+    '\\\\evil.example',
+    '/%2F%2Fevil.example/x',
+    '/%2f/evil.example',
+    '/%5Cevil.example',
+    '/x/..//evil.example',
+    '/\t/evil.example',
+    ' //evil.example',
+    'https://evil.example/steal',
+    'http://localhost:3000.evil.example/x',
+    'https://localhost:3000@evil.example/x',
+    'evil.example',
+    'javascript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    '/%73ignin',
+  ])('refuses %j, which would leave the site (or loop)', (raw) => {
+    expect(safeCallbackPath(raw, 'localhost:3000')).toBe('/');
+  });
+
+  it('refuses an absolute URL to this host when the host is not known', () => {
+    expect(safeCallbackPath('http://localhost:3000/docs')).toBe('/');
   });
 
   it('never leaves the site, never loops back to sign-in', () => {
-    expect(safeCallbackPath('https://evil.example/steal')).toBe('/steal');
-    expect(safeCallbackPath('//evil.example/x')).toBe('/x');
     expect(safeCallbackPath('javascript:alert(1)')).toBe('/');
     expect(safeCallbackPath('/signin?callbackUrl=/x')).toBe('/');
     expect(safeCallbackPath('/api/v1/me')).toBe('/');

@@ -26,17 +26,31 @@ export function signInErrorMessage(error: string): string {
 }
 
 /**
- * Where to go after signing in: always a path on this site (never another origin), never back to
- * /signin itself. Accepts the absolute URLs next-auth puts in `callbackUrl` by keeping only their path.
+ * Where to go after signing in: always a path on this site, never back to /signin itself. Anything a
+ * browser could read as another origin is refused: protocol-relative `//x`, `/\x` (browsers treat `\` as
+ * `/`), dot segments that normalise to `//x` (`/.//x`), their percent-encoded forms, control characters,
+ * and absolute URLs — unless `host` is given and they point at exactly that host (next-auth puts absolute
+ * URLs of this site in `callbackUrl`).
  */
-export function safeCallbackPath(raw: unknown): string {
-  if (typeof raw !== 'string' || !raw) return '/';
+export function safeCallbackPath(raw: unknown, host?: string): string {
+  if (typeof raw !== 'string' || !raw || raw.length > 2048) return '/';
+  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
+  const base = 'http://switchboard.invalid';
   let url: URL;
   try {
-    url = new URL(raw, 'http://switchboard.invalid');
+    url = new URL(raw, base);
   } catch {
     return '/';
   }
-  if (!url.pathname.startsWith('/') || url.pathname.startsWith('/signin') || url.pathname.startsWith('/api/')) return '/';
+  const relative = raw.startsWith('/') && !raw.startsWith('//');
+  if (!relative && !(host && (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase())) return '/';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(url.pathname);
+  } catch {
+    return '/';
+  }
+  if (decoded.startsWith('//') || decoded.includes('\\') || /\/\.{1,2}\//.test(decoded)) return '/';
+  if (decoded.startsWith('/signin') || decoded.startsWith('/api/')) return '/';
   return url.pathname + url.search;
 }

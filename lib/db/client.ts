@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { classifyStorageError, StorageTimeout, type StorageFailure } from './failure';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -24,6 +25,8 @@ export interface Database {
   listen(onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Is the storage reachable right now? */
   ping(): Promise<boolean>;
+  /** The same, with the reason class when it is not (over its own connection, so a busy pool is not an outage). */
+  probe(): Promise<StorageFailure | null>;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,8 @@ export const MIGRATIONS_FOLDER = path.resolve(/*turbopackIgnore: true*/ process.
 export interface DatabaseOptions {
   /** postgres:// URL; when absent, embedded PGlite. */
   url?: string;
+  /** Owner URL for migrations (MIGRATION_DATABASE_URL) when `url`'s role may not run DDL. */
+  migrationUrl?: string;
   /** PGlite data directory; 'memory' for an in-memory database (tests). */
   dataDir?: string;
   migrationsFolder?: string;
@@ -42,15 +47,37 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   if (options.url) {
     const { default: postgres } = await import('postgres');
+    if (options.migrationUrl) {
+      // the schema's owner migrates; the app's own role needs no DDL rights (README "Security")
+      const owner = postgres(options.migrationUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+      try {
+        await migratePostgres(drizzlePostgres(owner, { schema }), { migrationsFolder });
+        await grantAppRole(owner, decodeURIComponent(new URL(options.url).username));
+      } finally {
+        await owner.end({ timeout: 5 });
+      }
+    }
     const sql = postgres(options.url, {
       max: 10,
       onnotice: () => {},
-      connect_timeout: 5,
       // a dead server must not hang requests: fail fast and let /api/health report it
+      connect_timeout: 2,
       idle_timeout: 30,
+      // nor may a stuck lock or a runaway query hold a connection for ever
+      connection: { statement_timeout: 30_000, idle_in_transaction_session_timeout: 60_000 },
     });
+    // probes get a connection of their own, so a pool busy with real work never looks like an outage
+    const probeSql = postgres(options.url, { max: 1, onnotice: () => {}, connect_timeout: 1, idle_timeout: 0 });
     const db = drizzlePostgres(sql, { schema }) as unknown as Db;
-    await migratePostgres(drizzlePostgres(sql, { schema }), { migrationsFolder });
+    if (!options.migrationUrl) await migratePostgres(drizzlePostgres(sql, { schema }), { migrationsFolder });
+    const probe = async () => {
+      try {
+        await withTimeout(probeSql`select 1`, 1000);
+        return null;
+      } catch (err) {
+        return classifyStorageError(err) ?? 'error';
+      }
+    };
     return {
       db,
       kind: 'postgres',
@@ -58,15 +85,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         const sub = await sql.listen(CHANGES_CHANNEL, onPayload);
         return () => sub.unlisten();
       },
-      async ping() {
-        try {
-          await withTimeout(sql`select 1`, 2000);
-          return true;
-        } catch {
-          return false;
-        }
+      probe,
+      ping: async () => (await probe()) === null,
+      close: async () => {
+        await Promise.all([sql.end({ timeout: 5 }), probeSql.end({ timeout: 1 })]);
       },
-      close: () => sql.end({ timeout: 5 }),
     };
   }
 
@@ -81,6 +104,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const ping = async () => {
+    try {
+      await client.query('select 1');
+      return true;
+    } catch {
+      return false;
+    }
+  };
   await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
   return {
     db,
@@ -89,21 +120,33 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       const unsub = await client.listen(CHANGES_CHANNEL, onPayload);
       return unsub;
     },
-    async ping() {
-      try {
-        await client.query('select 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping,
+    probe: async () => ((await ping()) ? null : 'error'),
     close: () => client.close(),
   };
 }
 
+/**
+ * What the app's own role may do when migrations run as a separate owner: read and write its tables, but
+ * only INSERT and SELECT the audit log (no UPDATE, DELETE or TRUNCATE — not even with its triggers
+ * disabled, which only the owner can do), and no DDL. Granted after every migration run, so new tables
+ * are covered.
+ */
+async function grantAppRole(owner: import('postgres').Sql, role: string) {
+  const [{ current_user: self }] = await owner<{ current_user: string }[]>`select current_user`;
+  if (!role || role === self) return;
+  const r = owner(role);
+  await owner`grant usage on schema public to ${r}`;
+  await owner`grant select, insert, update, delete on all tables in schema public to ${r}`;
+  await owner`revoke update, delete, truncate, references, trigger on audit_log from ${r}`;
+  await owner`grant usage, select on all sequences in schema public to ${r}`;
+}
+
 function withTimeout<T>(p: PromiseLike<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    // setImmediate: when our own event loop was blocked past the deadline, an answer already waiting in the
+    // socket is read first (I/O runs before immediates), so a busy process is not mistaken for a dead server
+    const t = setTimeout(() => setImmediate(() => reject(new StorageTimeout(`no answer within ${ms} ms`))), ms);
     Promise.resolve(p).then(
       (v) => {
         clearTimeout(t);

@@ -215,6 +215,10 @@ export const auditLog = pgTable(
     bodyHash: text('body_hash'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** Which ring key the chain link was keyed with (HMAC); null on links from before keyed chaining. */
+    chainKeyId: text('chain_key_id'),
+    /** Write-only: the HMAC key pads the audit_log_chain trigger links with, then clears. Never stored. */
+    macKey: text('mac_key'),
   },
   (t) => [
     index('audit_key_scope_idx').on(t.key, t.scopeId, t.at),

@@ -16,5 +16,11 @@ export const ZAuditQuery = z.strictObject({ ...filters, ...ZPaging });
 export const ZAuditExportQuery = z.strictObject({ ...filters, format: z.enum(['csv', 'json']).default('json') });
 export type TAuditFilters = Omit<z.output<typeof ZAuditExportQuery>, 'format'>;
 
-export const ZAuditVerify = z.object({ valid: z.boolean(), checked: z.number(), brokenAt: z.number().optional() });
+export const ZAuditVerify = z.object({
+  valid: z.boolean(),
+  checked: z.number(),
+  brokenAt: z.number().optional(),
+  /** Entries chained with plain SHA-256 before keyed chaining (an upgraded installation's oldest rows). */
+  unkeyed: z.number().optional(),
+});
 export type TAuditVerify = z.infer<typeof ZAuditVerify>;

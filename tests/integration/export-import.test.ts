@@ -17,8 +17,8 @@ describe('export and import', () => {
   let tenantAdmin: Person;
 
   beforeAll(async () => {
-    source = await startTestServer({ pglite: true, key });
-    target = await startTestServer({ key });
+    source = await startTestServer({ pglite: true, keys: [key] });
+    target = await startTestServer({ keys: [key] });
     srcToken = await bootstrapped(source, 'accreditation');
     token = await bootstrapped(target, 'accreditation');
     await seedWorld(source, srcToken);

@@ -6,6 +6,7 @@ import { sendWebResponse, serveApi, toWebRequest } from '@/lib/api/node';
 import { router } from '@/lib/api/routes';
 import { createApp, type App } from '@/lib/services/kernel/app';
 import { createSecretBox } from '@/lib/services/kernel/secrets';
+import { stampPeer } from '@/lib/security/client-ip';
 
 /**
  * A real HTTP server around the real router and services, on a fresh database: PGlite in memory, or a
@@ -37,8 +38,13 @@ export type Adapter = 'node' | 'fetch';
 export const testAdapter = (): Adapter => (process.env.TEST_ADAPTER === 'fetch' ? 'fetch' : 'node');
 
 function serve(adapter: Adapter, app: App): http.RequestListener {
-  if (adapter === 'node') return (req, res) => serveApi(router, req, res, app);
+  if (adapter === 'node')
+    return (req, res) => {
+      stampPeer(req); // as server.ts does: the peer address for client-ip.ts
+      void serveApi(router, req, res, app);
+    };
   return (req, res) => {
+    stampPeer(req);
     router
       .handle(toWebRequest(req), app)
       .then((response) => sendWebResponse(res, response))
@@ -68,10 +74,16 @@ async function freshDatabase(pglite = false): Promise<{ database: Database; drop
   };
 }
 
-/** `pglite`: embedded even when TEST_DATABASE_URL is set (one test with both kinds); `key`: share an encryption key between instances. */
-export async function startTestServer(opts: { adapter?: Adapter; pglite?: boolean; key?: Buffer } = {}): Promise<TestServer> {
-  const { database, drop } = await freshDatabase(opts.pglite);
-  const app = await createApp(database, createSecretBox(opts.key ?? randomBytes(32)));
+/**
+ * `pglite`: embedded even when TEST_DATABASE_URL is set (one test with both kinds); `keys`: the encryption
+ * key ring, newest first (a random key by default; share it to move secrets between instances); `open`: a
+ * database the test prepared itself (tests/pg: roles, a TCP proxy), with what drops it afterwards.
+ */
+export async function startTestServer(
+  opts: { adapter?: Adapter; pglite?: boolean; keys?: Buffer[]; open?: () => Promise<{ database: Database; drop: () => Promise<void> }> } = {},
+): Promise<TestServer> {
+  const { database, drop } = await (opts.open ?? (() => freshDatabase(opts.pglite)))();
+  const app = await createApp(database, createSecretBox(opts.keys ?? [randomBytes(32)]));
   const server = http.createServer(serve(opts.adapter ?? testAdapter(), app));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -26,7 +26,7 @@ describe('health and stats', () => {
     const down = { database: { ping: async () => false } } as unknown as App;
     const res = await router.handle(new Request('http://localhost/api/health'), down);
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ status: 'degraded', db: 'down' });
+    expect(await res.json()).toEqual({ status: 'degraded', db: 'down', reason: 'error' });
   });
 
   it('counts settings, overrides and recent changes within reach', async () => {

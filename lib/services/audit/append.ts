@@ -2,6 +2,7 @@ import 'server-only';
 import type { Executor } from '@/lib/db/client';
 import { newId } from '../kernel/ids';
 import { bodyHash } from './chain';
+import { boundChainKey } from '../kernel/chain-key';
 import { insertAuditRows, type AuditBody, type AuditRow } from './store';
 import type { AuditInput, ChangeContext } from './types';
 
@@ -14,6 +15,7 @@ export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: Aud
   if (entries.length === 0) return [];
   const at = ctx.at ?? new Date();
   const changeSetId = ctx.changeSetId ?? newId('cs');
+  const chain = boundChainKey(tx);
   const rows = entries.map((e) => {
     const row: AuditBody = {
       at,
@@ -34,8 +36,8 @@ export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: Aud
       details: e.details ?? null,
       changeSetId,
     };
-    // prev_hash and hash are set by the trigger
-    return { ...row, bodyHash: bodyHash(row), prevHash: '', hash: '' };
+    // prev_hash and hash are set by the trigger, keyed with mac_key (which it clears)
+    return { ...row, bodyHash: bodyHash(row), prevHash: '', hash: '', chainKeyId: chain.id, macKey: chain.pads };
   });
   return insertAuditRows(tx, rows);
 }

@@ -25,5 +25,5 @@ export async function listAudit(app: App, principal: Principal, q: TAuditFilters
 
 export async function verifyAudit(app: App, principal: Principal) {
   if (!can(principal, 'audit.verify')) fail('INSUFFICIENT_PERMISSIONS', 'Only platform admins verify the audit chain');
-  return verifyAuditChain(app.db);
+  return verifyAuditChain(app.db, app.secrets);
 }

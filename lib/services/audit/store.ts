@@ -5,7 +5,7 @@ import { auditLog, settingDefinitions } from '@/lib/db/schema';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 /** A row before the database chains it (id and hashes are set there). */
-export type AuditBody = Omit<AuditRow, 'id' | 'hash' | 'prevHash' | 'bodyHash'>;
+export type AuditBody = Omit<AuditRow, 'id' | 'hash' | 'prevHash' | 'bodyHash' | 'chainKeyId' | 'macKey'>;
 
 export interface AuditQuery {
   key?: string;

@@ -17,7 +17,8 @@ export async function loadPrincipal(db: Executor, userId: string, via: Principal
 export async function authenticateToken(app: App, token: string): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const tokenHash = hashToken(token);
-  const cached = app.caches.getPrincipal(tokenHash);
+  // while storage is down, the last known principal keeps cached reads working (nothing can change it meanwhile)
+  const cached = app.caches.getPrincipal(tokenHash, app.storage.down);
   if (cached) return cached;
   // one lookup per token at a time: when the cached principal expires under load, every request in flight
   // with that token would otherwise query (and stamp last-used) at once

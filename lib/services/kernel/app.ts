@@ -1,8 +1,9 @@
 import 'server-only';
 import { openDatabase, type Database, type Db } from '@/lib/db/client';
-import { readEnv } from '@/lib/env';
+import { ConfigError, readEnv } from '@/lib/env';
 import { Caches } from './cache';
-import { createSecretBox, loadOrCreateEmbeddedKey, parseEncryptionKey, type SecretBox } from './secrets';
+import { StorageMonitor } from './storage';
+import { createSecretBox, loadOrCreateEmbeddedKey, type SecretBox } from './secrets';
 import { readEncryptionKeyCheck } from './store';
 
 /** Everything a service needs: the database, the secret box and the in-process caches. */
@@ -11,6 +12,8 @@ export interface App {
   db: Db;
   secrets: SecretBox;
   caches: Caches;
+  /** PostgreSQL outages: 503 instead of hangs, cached reads marked stale (kernel/storage.ts). */
+  storage: StorageMonitor;
   close(): Promise<void>;
 }
 
@@ -18,13 +21,20 @@ export async function createApp(database: Database, secrets: SecretBox): Promise
   const caches = new Caches();
   // Other instances' writes arrive by NOTIFY; ours are invalidated directly after commit as well.
   const unlisten = await database.listen((payload) => caches.applyChange(payload)).catch(() => async () => {});
+  const storage = new StorageMonitor(database, () => {
+    for (const type of ['definitions', 'scopes', 'principals'] as const) caches.invalidate({ type });
+    caches.invalidate({ type: 'flag', key: '' });
+  });
+  storage.start();
   return {
     database,
     db: database.db,
     secrets,
     caches,
+    storage,
     async close() {
-      await unlisten();
+      storage.stop();
+      await unlisten().catch(() => {});
       await database.close();
     },
   };
@@ -45,21 +55,21 @@ export function getApp(): Promise<App> {
 
 async function openFromEnv(): Promise<App> {
   const env = readEnv();
-  let key: Buffer;
-  if (env.encryptionKey) key = parseEncryptionKey(env.encryptionKey);
-  else if (env.databaseUrl) throw new Error('ENCRYPTION_KEY is required when DATABASE_URL is set (64 hex characters: openssl rand -hex 32)');
-  else key = loadOrCreateEmbeddedKey(env.dataDir);
-  const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir });
-  const app = await createApp(database, createSecretBox(key));
+  // readEnv refuses DATABASE_URL without keys; embedded mode generates one
+  const keys = env.encryptionKeys ?? [loadOrCreateEmbeddedKey(env.dataDir)];
+  const database = await openDatabase({ url: env.databaseUrl, migrationUrl: env.migrationDatabaseUrl, dataDir: env.dataDir });
+  const app = await createApp(database, createSecretBox(keys));
   await checkEncryptionKey(app);
   return app;
 }
 
-/** Refuses to run with a different ENCRYPTION_KEY than the one secrets were written with. */
+/** Refuses to run without the key secrets were last written with (set up, or last `secrets:rotate`) in the ring. */
 export async function checkEncryptionKey(app: App): Promise<void> {
   const check = await readEncryptionKeyCheck(app.db);
-  if (check && check !== app.secrets.fingerprint) {
-    throw new Error('ENCRYPTION_KEY does not match the key this database was set up with; secrets could not be read');
+  if (check && !app.secrets.keyIds.includes(check)) {
+    throw new ConfigError(
+      `ENCRYPTION_KEY(S) lacks key ${check}, which this database's secrets are written with; add it to ENCRYPTION_KEYS (after the new key) to read them`,
+    );
   }
 }
 

@@ -70,13 +70,10 @@ export class Caches {
     m.set(ctx, value);
   }
 
-  getPrincipal(tokenHash: string): Principal | undefined {
+  /** `stale`: also past its time (only while storage is down, to keep serving cached reads). */
+  getPrincipal(tokenHash: string, stale = false): Principal | undefined {
     const hit = this.principals.get(tokenHash);
-    if (!hit) return undefined;
-    if (hit.expires < Date.now()) {
-      this.principals.delete(tokenHash);
-      return undefined;
-    }
+    if (!hit || (hit.expires < Date.now() && !stale)) return undefined;
     return hit.principal;
   }
   setPrincipal(tokenHash: string, principal: Principal, ttlMs = 10_000) {

@@ -1,47 +1,46 @@
 import 'server-only';
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEncryptionKey } from '@/lib/env';
+import { ciphertextKeyId, decryptWith, deriveKey, encryptWith, keyRing } from './keyring';
 
-/** AES-256-GCM for secret setting values. Ciphertext format: `v<keyVersion>:<iv>:<tag>:<data>` (base64url). */
+/** AES-256-GCM for secret setting values, over the key ring (kernel/keyring.ts has the format). */
 export interface SecretBox {
+  /** Ciphertext format version stored beside values (2: tagged with the key id). */
   keyVersion: number;
-  /** sha256 of the key, to tell a wrong ENCRYPTION_KEY from a right one without decrypting anything. */
+  /** Id of the key new ciphertexts are written with (the ring's first). */
+  keyId: string;
+  /** Every key id of the ring, newest first. */
+  keyIds: string[];
+  /** The first key's id: to tell a wrong ENCRYPTION_KEY from a right one without decrypting anything. */
   fingerprint: string;
   encrypt(value: unknown): string;
   decrypt(ciphertext: string): unknown;
-  /** A 32-byte key for another purpose (e.g. signing sessions), derived from this one with HKDF-SHA256. */
+  /** True when a ciphertext was not written with the first key (secrets:rotate re-encrypts it). */
+  isStale(ciphertext: string): boolean;
+  /** A 32-byte key for another purpose (e.g. signing sessions), derived from the first key with HKDF-SHA256. */
   derive(purpose: string): Buffer;
+  /** The same, from the ring key with this id (e.g. to verify audit rows chained under an older key). */
+  deriveFrom(keyId: string, purpose: string): Buffer | null;
 }
 
-export function parseEncryptionKey(raw: string): Buffer {
-  const trimmed = raw.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
-  if (key.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes: 64 hex characters or base64');
-  return key;
-}
-
-export function createSecretBox(key: Buffer, keyVersion = 1): SecretBox {
+/** One key, or the ring newest first. */
+export function createSecretBox(keys: Buffer | Buffer[]): SecretBox {
+  const ring = keyRing(Array.isArray(keys) ? keys : [keys]);
+  const first = ring[0];
   return {
-    keyVersion,
-    fingerprint: createHash('sha256').update(key).digest('hex').slice(0, 16),
-    encrypt(value) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const data = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-      const tag = cipher.getAuthTag();
-      return `v${keyVersion}:${iv.toString('base64url')}:${tag.toString('base64url')}:${data.toString('base64url')}`;
-    },
-    decrypt(ciphertext) {
-      const [, iv, tag, data] = ciphertext.split(':');
-      if (!iv || !tag || data === undefined) throw new Error('malformed ciphertext');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      const plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
-      return JSON.parse(plain);
-    },
-    derive(purpose) {
-      return Buffer.from(hkdfSync('sha256', key, '', `switchboard ${purpose}`, 32));
+    keyVersion: 2,
+    keyId: first.id,
+    keyIds: ring.map((k) => k.id),
+    fingerprint: first.id,
+    encrypt: (value) => encryptWith(first, value),
+    decrypt: (ciphertext) => decryptWith(ring, ciphertext),
+    isStale: (ciphertext) => ciphertextKeyId(ciphertext) !== first.id,
+    derive: (purpose) => deriveKey(first.key, purpose),
+    deriveFrom(keyId, purpose) {
+      const k = ring.find((r) => r.id === keyId);
+      return k ? deriveKey(k.key, purpose) : null;
     },
   };
 }

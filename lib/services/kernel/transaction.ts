@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { CHANGES_CHANNEL, type Executor } from '@/lib/db/client';
 import type { App } from './app';
 import type { Change } from './cache';
+import { bindChainKey } from './chain-key';
 
 /**
  * Runs `work` in one transaction; the changes it reports are NOTIFYed inside it (delivered to other
@@ -17,6 +18,7 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const changes: Change[] = [];
   const result = await app.db.transaction(async (tx) => {
+    bindChainKey(tx, app.secrets);
     let sent = 0;
     const notifyNow = async () => {
       const fresh = dedupe(changes.slice(sent));
