@@ -74,5 +74,5 @@ export function clientIpOf(get: (name: string) => string | null | undefined): st
   return isIP(real) ? real : peer;
 }
 
-/** For a Fetch Request (the router). */
-export const clientIp = (req: Request) => clientIpOf((name) => req.headers.get(name));
+/** For a request as the router reads it (either adapter). */
+export const clientIp = (req: { headers: { get(name: string): string | null } }) => clientIpOf((name) => req.headers.get(name));

@@ -87,7 +87,7 @@ describe('an installation chained before keyed links', () => {
     old = await startTestServer();
     // entries as the trigger of migration 0003 wrote them: no key, a SHA-256 link
     for (const action of ['legacy.one', 'legacy.two']) {
-      const row = { at: new Date(), actorId: null, actorName: 'old', actorRole: null, action, key: null, scopeId: null, level: null, oldValue: null, newValue: null, newCiphertext: null, reason: null, source: 'api', ip: null, version: null, details: null };
+      const row = { at: new Date(), actorId: null, actorName: 'old', actorRole: null, action, key: null, scopeId: null, level: null, oldValue: null, newValue: null, newCiphertext: null, reason: null, source: 'api', ip: null, version: null, details: null, changeSetId: null };
       await old.app.db.insert(auditLog).values({ ...row, bodyHash: bodyHash(row), prevHash: '', hash: '' });
     }
     const token = await bootstrapped(old);
