@@ -6,6 +6,7 @@ import { getApp, type App } from '@/lib/services/app';
 import type { ChangeContext } from '@/lib/services/audit';
 import { ServiceError } from '@/lib/services/errors';
 import { isSetupComplete } from '@/lib/services/setup';
+import { takeApiByIp, takeApiByPrincipal } from '@/lib/services/throttle';
 import { clientIp, errorResponse, json, parseWith, readJsonBody } from './http';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -117,7 +118,11 @@ export class Router {
       if (!r.beforeSetup && !(await isSetupComplete(app))) {
         return errorResponse('SETUP_REQUIRED', 'Switchboard is not set up yet: POST /api/v1/setup/bootstrap or open the web app');
       }
+      const byIp = takeApiByIp(app, clientIp(req));
+      if (!byIp.ok) return rateLimited(byIp.retryAfterSeconds, 'this address');
       const principal = await authenticate(app, req);
+      const byCaller = principal ? takeApiByPrincipal(app, principal) : byIp;
+      if (!byCaller.ok) return rateLimited(byCaller.retryAfterSeconds, principal?.via === 'token' ? 'this token' : 'your session');
       if (r.auth !== false && !principal) {
         return errorResponse('UNAUTHENTICATED', 'Missing, invalid, revoked or expired credentials', undefined, undefined, { 'www-authenticate': 'Bearer' });
       }
@@ -134,6 +139,9 @@ export class Router {
     }
   }
 }
+
+const rateLimited = (seconds: number, who: string) =>
+  errorResponse('RATE_LIMITED', `Too many requests from ${who}; retry in ${seconds} s`, undefined, { retryAfterSeconds: seconds }, { 'retry-after': String(seconds) });
 
 function toResponse(out: unknown, r: AnyRoute): Response {
   return out instanceof Response ? out : json(out, r.successStatus ?? 200);

@@ -11,6 +11,8 @@ import { inTransaction } from './changes';
 import { fail, ServiceError } from './errors';
 import { newId } from './ids';
 import { pathIds, scopePath, scopesWhere } from './scopes';
+import { clearLockout, endSessions } from './sessions';
+import { forgetSignInFailures } from './throttle';
 
 /** A user as the API shows it: never the password hash. */
 export interface User {
@@ -157,7 +159,7 @@ export async function updateUser(app: App, principal: Principal, id: string, inp
   const reach = self ? null : await userReach(app, principal, 'users.read');
   const granted = input.roles ? await checkGrants(app, principal, input.roles) : undefined;
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  return inTransaction(app, async (tx, changed) => {
+  const updated = await inTransaction(app, async (tx, changed) => {
     const [row] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
     const before = row ? (await rolesOf(tx, [userId])).get(userId)! : [];
     if (!row || !within(reach, before)) return fail('NOT_FOUND', `No user ${id}`);
@@ -183,6 +185,12 @@ export async function updateUser(app: App, principal: Principal, id: string, inp
       if (added.length) await tx.insert(roleAssignments).values(added.map((r) => ({ userId, ...r })));
       [oldValue.roles, newValue.roles] = [before, after];
     }
+    // a new password, new roles or a disabled account: sessions begun under the old ones end now
+    const keys = (list: RoleBinding[]) => list.map((r) => `${r.role}@${r.scopeId}`).sort().join();
+    const rolesChanged = !!granted && keys(before) !== keys(after);
+    if (passwordHash || set.disabled !== undefined || rolesChanged) await endSessions(tx, userId);
+    // an admin's new password is the way back in for a locked account
+    if (passwordHash && !self) await clearLockout(tx, userId);
     // filed where the caller acts: the roles granted, then those they manage
     const scopeId = auditScope([...(granted ?? []), ...before.filter((_, i) => managed[i]), ...before]);
     const details = { userId, ...(passwordHash ? { passwordChanged: true } : {}) };
@@ -191,4 +199,6 @@ export async function updateUser(app: App, principal: Principal, id: string, inp
     const roles = (await rolesOf(tx, [userId])).get(userId)!;
     return toUser(updated, reach === null ? roles : roles.filter((r) => reach.has(r.scopeId)));
   });
+  if (passwordHash && !self) forgetSignInFailures(app, updated.email);
+  return updated;
 }

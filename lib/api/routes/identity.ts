@@ -5,12 +5,14 @@ import {
   ZIssuedToken,
   ZIssueTokenBody,
   ZMe,
+  ZSessionsEnded,
   ZTokenInfo,
   ZTokenListQuery,
   ZUpdateUserBody,
   ZUser,
   ZUserListQuery,
 } from '@/lib/schemas/identity';
+import * as sessions from '@/lib/services/sessions';
 import * as tokens from '@/lib/services/tokens';
 import * as users from '@/lib/services/users';
 import { route } from '../router';
@@ -25,6 +27,14 @@ export const identityRoutes = [
     tags,
     response: ZMe,
     handler: ({ app, principal }) => users.getMe(app, principal),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/api/v1/me/sessions',
+    summary: "Sign out everywhere: end every browser session of the caller at once (API tokens are not affected)",
+    tags,
+    response: ZSessionsEnded,
+    handler: ({ app, principal, change }) => sessions.signOutEverywhere(app, principal, change),
   }),
   route({
     method: 'POST',
