@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
-import type { AuditEntry } from '@/lib/services/audit';
+import type { TAuditEntry as AuditEntry } from '@/lib/schemas/api';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { DateTime } from '@/components/ui/date-time';

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '@/lib/services/audit';
+import type { TAuditEntry as AuditEntry } from '@/lib/schemas/api';
 
 /** How the audit log marks a secret value (API.md "Audit"). */
 export const REDACTED = '[REDACTED]';

@@ -6,7 +6,7 @@ import { toast } from 'sonner';
 import { api, ApiError } from '@/lib/client/api';
 import { daysAgo, expiryNote, FLAG_TYPE_LABELS, formatVariantValue, type FlagAtScope, type MatrixFlag } from '@/lib/client/flags';
 import type { TFlagMatrix } from '@/lib/schemas/flags';
-import type { AuditEntry } from '@/lib/services/audit';
+import type { TAuditEntry as AuditEntry } from '@/lib/schemas/api';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '@/lib/client/api';
 import type { FormDefinition } from '@/lib/client/setting-form';
-import type { AuditEntry } from '@/lib/services/audit';
+import type { TAuditEntry as AuditEntry } from '@/lib/schemas/api';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';

@@ -1,4 +1,4 @@
-import type { settingsSchema } from '@/lib/services/settings';
+import type { settingsSchema } from '@/lib/services/settings/schema';
 
 /** GET /settings/schema as the settings page gets it from the service (types only: nothing server-side is bundled). */
 export type SettingsSchema = Awaited<ReturnType<typeof settingsSchema>>;

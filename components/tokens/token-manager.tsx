@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { api, ApiError } from '@/lib/client/api';
 import { queryString } from '@/lib/query-string';
 import { ZIssueTokenBody } from '@/lib/schemas/identity';
-import type { IssuedToken, TokenInfo } from '@/lib/services/tokens';
+import type { TIssuedToken as IssuedToken, TTokenInfo as TokenInfo } from '@/lib/schemas/identity';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition, type ReactNode } from 'react';
 import { queryString } from '@/lib/query-string';
-import type { User } from '@/lib/services/users';
+import type { TUser as User } from '@/lib/schemas/identity';
 import { roleLabel } from '@/components/audit/format';
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonClass } from '@/components/ui/button';

@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 import { ZError } from '@/lib/schemas/api';
-import { ERROR_STATUS, type ErrorCode } from '@/lib/services/errors';
-import { SWITCHBOARD_VERSION } from '@/lib/services/setup';
+import { ERROR_STATUS, type ErrorCode } from '@/lib/services/kernel/errors';
+import { SWITCHBOARD_VERSION } from '@/lib/services/setup/status';
 import type { AnyRoute } from './router';
 import { ROUTES } from './routes';
 

@@ -89,6 +89,7 @@ export const ZResolveAnswer = z.object({
   inheritanceChain: z.array(ZChainLink),
   version: z.number(),
 });
+export type TResolveAnswer = z.infer<typeof ZResolveAnswer>;
 
 export const ZAuditEntry = z.object({
   id: z.number(),
@@ -108,6 +109,7 @@ export const ZAuditEntry = z.object({
   version: z.number().nullable(),
   details: z.unknown(),
 });
+export type TAuditEntry = z.infer<typeof ZAuditEntry>;
 
 export const ZWriteAnswer = z.object({
   setting: z.record(z.string(), z.unknown()),

@@ -28,6 +28,8 @@ export const ZUpdateUserBody = z.strictObject({
   password: ZPassword.optional(),
   disabled: z.boolean().optional(),
   roles: z.array(ZRoleBinding).max(100).optional().describe('replaces the roles within your reach; roles elsewhere stay'),
+  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH).optional().describe('required to change your own password'),
+  revokeTokens: z.boolean().optional().describe("with a new password: also revoke all of the user's API tokens"),
 });
 export type TUpdateUser = z.output<typeof ZUpdateUserBody>;
 
@@ -46,6 +48,7 @@ export const ZUser = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+export type TUser = z.infer<typeof ZUser>;
 export const ZMe = z.object({ user: ZUser.omit({ roles: true }), roles: z.array(ZRoleBinding) });
 
 export const ZSessionsEnded = z.object({ ended: z.literal(true) });
@@ -58,6 +61,7 @@ export const ZIssueTokenBody = z.strictObject({
 export const ZTokenListQuery = z.strictObject({ userId: z.string().min(1).max(64).optional(), ...ZPaging });
 
 export const ZIssuedToken = z.object({ id: z.string(), name: z.string(), token: z.string(), prefix: z.string(), expiresAt: z.string().nullable() });
+export type TIssuedToken = z.infer<typeof ZIssuedToken>;
 export const ZTokenInfo = z.object({
   id: z.string(),
   name: z.string(),
@@ -68,3 +72,4 @@ export const ZTokenInfo = z.object({
   lastUsedAt: z.string().nullable(),
   createdAt: z.string(),
 });
+export type TTokenInfo = z.infer<typeof ZTokenInfo>;

@@ -6,6 +6,7 @@ import { ZDefinition, ZLevelKey } from './definition';
 
 export const ZLevelBody = z.strictObject({ key: ZLevelKey, label: z.string().trim().min(1).max(100), parentKey: ZLevelKey });
 export const ZLevel = z.object({ key: z.string(), label: z.string(), parentKey: z.string().nullable(), position: z.number() });
+export type TLevel = z.infer<typeof ZLevel>;
 
 export const ZScopeListQuery = z.strictObject({ level: ZLevelKey.optional(), parentId: ZScopeId.optional(), ...ZPaging });
 export const ZCreateScopeBody = z.strictObject({
@@ -15,6 +16,7 @@ export const ZCreateScopeBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
 });
 export const ZScope = z.object({ id: z.string(), level: z.string(), parentId: z.string().nullable(), name: z.string(), createdAt: z.string() });
+export type TScope = z.infer<typeof ZScope>;
 
 export const ZDefinitionListQuery = z.strictObject({ category: z.string().max(100).optional(), ...ZPaging });
 /** Definitions written through the API always get source `ui`. */

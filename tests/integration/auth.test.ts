@@ -5,7 +5,7 @@ import { users } from '@/lib/db/schema';
 import { CSRF_HEADER } from '@/lib/auth/headers';
 import { hashPassword, verifyPassword } from '@/lib/auth/passwords';
 import { sessionSecret } from '@/lib/auth/session';
-import { signInWithPassword } from '@/lib/services/sessions';
+import { signInWithPassword } from '@/lib/services/identity/sign-in';
 import { ADMIN, bootstrapped, startTestServer, type TestServer } from './harness';
 import { expectStatus, person, refused, type Person } from './support';
 

@@ -5,7 +5,8 @@ import { auditLog, users } from '@/lib/db/schema';
 import { hashPassword } from '@/lib/auth/passwords';
 import { sessionSecret } from '@/lib/auth/session';
 import { CSRF_HEADER } from '@/lib/auth/headers';
-import { signInWithOidc, signInWithPassword } from '@/lib/services/sessions';
+import { signInWithOidc } from '@/lib/services/identity/oidc';
+import { signInWithPassword } from '@/lib/services/identity/sign-in';
 import { setRateLimits } from '@/lib/services/throttle';
 import { ADMIN, bootstrapped, startTestServer, type TestServer } from './harness';
 import { expectStatus, refused, tableCounts } from './support';
@@ -268,5 +269,40 @@ describe('single sign-on (item 8)', () => {
     expect(await signInWithOidc(s.app, oidc(email), meta)).toEqual({ ok: true, user: { id, email, name: 'Sso Person', sessionEpoch: 0 } });
     expect(await lastSignIn()).toMatchObject({ actorId: id, ip: meta.ip, details: { outcome: 'success', emailFrom: 'userinfo' } });
     expect(await userRow(email)).toMatchObject({ lockedUntil: null, failedLoginAttempts: 0, lockCount: 0 });
+  });
+});
+
+describe('password changes (item 3)', () => {
+  beforeEach(() => setRateLimits(s.app, {}));
+
+  it('needs the current password for a self-service change; a wrong one is audited and throttled', async () => {
+    const { email, id } = await newUser('Self Change Person');
+    const token = expectStatus(await s.api('POST', '/api/v1/tokens', { token: admin, body: { name: 'theirs', userId: id } }), 201).token;
+    const change = (body: Record<string, unknown>) => s.api('PATCH', '/api/v1/users/me', { token, body: { password: 'my new long password', ...body } });
+    const missing = await refused(s, () => change({}), 400, 'INVALID_REQUEST');
+    expect(missing.field).toBe('currentPassword');
+    const wrong = await change({ currentPassword: 'not my password' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toMatchObject({ code: 'UNAUTHENTICATED', field: 'currentPassword' });
+    const [entry] = expectStatus(await s.api('GET', '/api/v1/audit?action=auth.password_check&limit=1', { token: admin }), 200).entries;
+    expect(entry).toMatchObject({ actorId: id, details: { outcome: 'failure', purpose: 'user.password_change', userId: id } });
+    // like failed sign-ins: auth.maxLoginAttempts - 1 free, then a wait
+    for (let i = 0; i < 4; i++) expect((await change({ currentPassword: `not it ${i}` })).status).toBe(401);
+    await refused(s, () => change({ currentPassword: PASSWORD }), 429, 'RATE_LIMITED');
+    await sleep(1100);
+    expectStatus(await change({ currentPassword: PASSWORD }), 200);
+    expect((await signIn(email, 'my new long password')).ok).toBe(true);
+    // the token still works: tokens are revoked only when asked
+    expectStatus(await s.api('GET', '/api/v1/me', { token }), 200);
+  });
+
+  it('audits an admin reset as such and, when asked, revokes the user\'s tokens', async () => {
+    const { id } = await newUser('Token Revoke Person');
+    const token = expectStatus(await s.api('POST', '/api/v1/tokens', { token: admin, body: { name: 'theirs', userId: id } }), 201).token;
+    await refused(s, () => s.api('PATCH', `/api/v1/users/${id}`, { token: admin, body: { name: 'X', revokeTokens: true } }), 400, 'INVALID_REQUEST');
+    expectStatus(await s.api('PATCH', `/api/v1/users/${id}`, { token: admin, body: { password: 'reset by the admin', revokeTokens: true } }), 200);
+    const [entry] = expectStatus(await s.api('GET', '/api/v1/audit?action=user.update&limit=1', { token: admin }), 200).entries;
+    expect(entry).toMatchObject({ actorId: adminId, details: { userId: id, passwordChanged: true, by: 'admin', tokensRevoked: 1 } });
+    await refused(s, () => s.api('GET', '/api/v1/me', { token }), 401, 'UNAUTHENTICATED');
   });
 });

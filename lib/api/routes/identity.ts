@@ -12,10 +12,11 @@ import {
   ZUser,
   ZUserListQuery,
 } from '@/lib/schemas/identity';
-import * as sessions from '@/lib/services/sessions';
-import * as tokens from '@/lib/services/tokens';
-import * as users from '@/lib/services/users';
 import { route } from '../router';
+import { getMe, getUser, listUsers } from '@/lib/services/identity/read';
+import { issueToken, listTokens, revokeToken } from '@/lib/services/identity/tokens';
+import { signOutEverywhere } from '@/lib/services/identity/sessions';
+import { createUser, updateUser } from '@/lib/services/identity/write';
 
 const tags = ['Users and tokens'];
 
@@ -26,7 +27,7 @@ export const identityRoutes = [
     summary: 'The caller and their roles',
     tags,
     response: ZMe,
-    handler: ({ app, principal }) => users.getMe(app, principal),
+    handler: ({ app, principal }) => getMe(app, principal),
   }),
   route({
     method: 'DELETE',
@@ -34,7 +35,7 @@ export const identityRoutes = [
     summary: "Sign out everywhere: end every browser session of the caller at once (API tokens are not affected)",
     tags,
     response: ZSessionsEnded,
-    handler: ({ app, principal, change }) => sessions.signOutEverywhere(app, principal, change),
+    handler: ({ app, principal, change }) => signOutEverywhere(app, principal, change),
   }),
   route({
     method: 'POST',
@@ -45,7 +46,7 @@ export const identityRoutes = [
     response: ZUser,
     successStatus: 201,
     errors: ['SCOPE_NOT_FOUND', 'CONFLICT'],
-    handler: ({ app, principal, body, change }) => users.createUser(app, principal, body, change),
+    handler: ({ app, principal, body, change }) => createUser(app, principal, body, change),
   }),
   route({
     method: 'GET',
@@ -54,7 +55,7 @@ export const identityRoutes = [
     tags,
     query: ZUserListQuery,
     response: z.object({ users: z.array(ZUser), total: z.number() }),
-    handler: ({ app, principal, query }) => users.listUsers(app, principal, query),
+    handler: ({ app, principal, query }) => listUsers(app, principal, query),
   }),
   route({
     method: 'GET',
@@ -63,7 +64,7 @@ export const identityRoutes = [
     tags,
     response: ZUser,
     errors: ['NOT_FOUND'],
-    handler: ({ app, principal, params }) => users.getUser(app, principal, params.id),
+    handler: ({ app, principal, params }) => getUser(app, principal, params.id),
   }),
   route({
     method: 'PATCH',
@@ -73,7 +74,7 @@ export const identityRoutes = [
     body: ZUpdateUserBody,
     response: ZUser,
     errors: ['NOT_FOUND', 'SCOPE_NOT_FOUND'],
-    handler: ({ app, principal, params, body, change }) => users.updateUser(app, principal, params.id, body, change),
+    handler: ({ app, principal, params, body, change }) => updateUser(app, principal, params.id, body, change),
   }),
   route({
     method: 'POST',
@@ -85,7 +86,7 @@ export const identityRoutes = [
     successStatus: 201,
     errors: ['NOT_FOUND'],
     handler: ({ app, principal, body, change }) =>
-      tokens.issueToken(app, principal, { ...body, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined }, change),
+      issueToken(app, principal, { ...body, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined }, change),
   }),
   route({
     method: 'GET',
@@ -94,7 +95,7 @@ export const identityRoutes = [
     tags,
     query: ZTokenListQuery,
     response: z.object({ tokens: z.array(ZTokenInfo), total: z.number() }),
-    handler: ({ app, principal, query }) => tokens.listTokens(app, principal, query),
+    handler: ({ app, principal, query }) => listTokens(app, principal, query),
   }),
   route({
     method: 'DELETE',
@@ -103,6 +104,6 @@ export const identityRoutes = [
     tags,
     response: z.object({ revoked: z.literal(true), token: ZTokenInfo }),
     errors: ['NOT_FOUND'],
-    handler: async ({ app, principal, params, change }) => ({ revoked: true, token: await tokens.revokeToken(app, principal, params.id, change) }),
+    handler: async ({ app, principal, params, change }) => ({ revoked: true, token: await revokeToken(app, principal, params.id, change) }),
   }),
 ];

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { Principal } from '@/lib/auth/policy';
 import type { FlagEvaluation } from '@/lib/engine/flags';
 import type { TFlagReason } from '@/lib/schemas/flags';
-import type { App } from '@/lib/services/app';
-import { ServiceError } from '@/lib/services/errors';
-import { flagEvaluator, type FlagContextInput, type FlagEvaluator } from '@/lib/services/flags';
+import type { App } from '@/lib/services/kernel/app';
+import { ServiceError } from '@/lib/services/kernel/errors';
+import { flagEvaluator, type FlagContextInput, type FlagEvaluator } from '@/lib/services/flags/evaluate';
 import { json, readJsonBody } from '../http';
 import { route } from '../router';
 

@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import * as settings from '@/lib/services/settings';
 import { json } from '../http';
 import { route } from '../router';
+import { stats } from '@/lib/services/settings/stats';
 
 const tags = ['System'];
 
@@ -26,6 +26,6 @@ export const systemRoutes = [
     summary: 'Counts for the dashboard, within what the caller may read',
     tags,
     response: z.object({ total: z.number(), overrides: z.number(), requiresRestart: z.number(), recentChanges24h: z.number(), flags: z.number() }),
-    handler: ({ app, principal }) => settings.stats(app, principal),
+    handler: ({ app, principal }) => stats(app, principal),
   }),
 ];

@@ -1,7 +1,7 @@
 import 'server-only';
 import { readRateLimits, type RateLimits } from '@/lib/env';
 import type { Principal } from '@/lib/auth/policy';
-import type { App } from '../app';
+import type { App } from '../kernel/app';
 import { FailureBackoff, TokenBuckets, type Take } from './limiter';
 
 /**

@@ -2,7 +2,7 @@ import NextAuth from 'next-auth';
 import type { NextRequest } from 'next/server';
 import { clientIp } from '@/lib/api/http';
 import { authOptions } from '@/lib/auth/next-auth';
-import { getApp } from '@/lib/services/app';
+import { getApp } from '@/lib/services/kernel/app';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,0 +1,94 @@
+import 'server-only';
+import type { Principal } from '@/lib/auth/policy';
+import type { Executor } from '@/lib/db/client';
+import { appendAudit } from '../audit/append';
+import type { ChangeContext } from '../audit/types';
+import type { App } from '../kernel/app';
+import { inTransaction } from '../kernel/transaction';
+import { getRegistry } from '../registry/read';
+import { scopePath } from '../scopes/path';
+import { resolveInternal } from '../settings/resolve';
+import { loadPrincipal } from './principal';
+import { bumpSessionEpoch, selectSessionEpoch, updateUserRow } from './store';
+
+/**
+ * Browser sessions and Switchboard's own security settings, which come from its own registry, resolved
+ * at global; a key the registry does not define falls back to these defaults.
+ */
+export const AUTH_DEFAULTS = {
+  maxLoginAttempts: 5,
+  lockoutDurationMinutes: 30,
+  autoResetAfterMinutes: 60,
+  maxLockCount: 3,
+  sessionExpirationDays: 30,
+  inactivityTimeoutMinutes: 60,
+  tokenMaxLifetimeDays: 90,
+};
+export type AuthSettings = typeof AUTH_DEFAULTS;
+
+export const MINUTE = 60_000;
+export const DAY = 24 * 60 * MINUTE;
+
+export async function authSettings(app: App): Promise<AuthSettings> {
+  const registry = await getRegistry(app);
+  const path = await scopePath(app, 'global');
+  const out = { ...AUTH_DEFAULTS };
+  for (const name of Object.keys(out) as (keyof AuthSettings)[]) {
+    const def = registry.byKey.get(`auth.${name}`);
+    if (!def) continue;
+    const { value } = await resolveInternal(app, def, { path });
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) out[name] = value;
+  }
+  return out;
+}
+
+/** What Switchboard keeps in a session token (besides next-auth's own `sub`, `iat`, `exp`). */
+export interface SessionClaims {
+  sub?: unknown;
+  /** ms since epoch: when the user signed in (absolute expiry). */
+  signedInAt?: unknown;
+  /** ms since epoch: the last time the session was seen in use (inactivity timeout). */
+  lastActivity?: unknown;
+  /** The user's session epoch at sign-in; a session from an older epoch has been ended. */
+  epoch?: unknown;
+}
+
+/**
+ * The principal of a live session, or null: expired by `auth.sessionExpirationDays` since sign-in, idle
+ * longer than `auth.inactivityTimeoutMinutes`, ended (its epoch is not the user's current one), or its
+ * user gone or disabled. Roles are re-read, cached briefly (the cache is dropped on every epoch bump).
+ */
+export async function sessionPrincipal(app: App, claims: SessionClaims, now = Date.now()): Promise<Principal | null> {
+  const { sub, signedInAt, lastActivity, epoch } = claims;
+  if (typeof sub !== 'string' || typeof signedInAt !== 'number' || typeof lastActivity !== 'number' || typeof epoch !== 'number') return null;
+  const settings = await authSettings(app);
+  if (now - signedInAt > settings.sessionExpirationDays * DAY) return null;
+  if (now - lastActivity > settings.inactivityTimeoutMinutes * MINUTE) return null;
+  const cacheKey = `session:${sub}:${epoch}`;
+  const cached = app.caches.getPrincipal(cacheKey);
+  if (cached) return cached;
+  if ((await selectSessionEpoch(app.db, sub)) !== epoch) return null;
+  const principal = await loadPrincipal(app.db, sub, 'session');
+  if (principal) app.caches.setPrincipal(cacheKey, principal);
+  return principal;
+}
+
+/** Ends every browser session of a user at once (sign out everywhere, password, role or disabled change); the caller reports `principals` changed. */
+export async function endSessions(tx: Executor, userId: string) {
+  await bumpSessionEpoch(tx, userId);
+}
+
+/** Clears lockouts and failure counts: an admin set a new password, or the user signed in through single sign-on. */
+export async function clearLockout(tx: Executor, userId: string) {
+  await updateUserRow(tx, userId, { failedLoginAttempts: 0, lockedUntil: null, lockCount: 0, lastFailedLoginAt: null });
+}
+
+/** Sign out everywhere: every browser session of the caller ends now, on every instance. Audited. */
+export async function signOutEverywhere(app: App, principal: Principal, ctx: ChangeContext): Promise<{ ended: true }> {
+  return inTransaction(app, async (tx, changed) => {
+    await endSessions(tx, principal.userId);
+    await appendAudit(tx, ctx, [{ action: 'auth.signout_everywhere', details: { userId: principal.userId } }]);
+    changed({ type: 'principals' });
+    return { ended: true };
+  });
+}
