@@ -157,6 +157,7 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'identity/tokens.issueToken': (w, f) => f(...args(w.app, w.low, { name: 't', userId: w.other.id }, ctx)),
   'identity/tokens.listTokens': (w, f) => f(...args(w.app, w.low, { userId: w.other.id, ...page })),
   'identity/tokens.revokeToken': (w, f) => f(...args(w.app, w.low, w.adminTokenId, ctx)),
+  'identity/tokens.renewToken': (w, f) => f(...args(w.app, w.low, w.adminTokenId, ctx)),
   'identity/write.createUser': (w, f) => f(...args(w.app, w.low, { email: 'n@example.com', name: 'N', password: 'a long enough password', roles: [{ role: 'member', scopeId: 'tenant-b' }] }, ctx)),
   'identity/write.updateUser': (w, f) => f(...args(w.app, w.low, w.other.id, { name: 'Renamed' }, ctx)),
   'preferences/keys.preferenceContext': (w, f) => f(...args(w.app, w.low, {})),

@@ -306,3 +306,88 @@ describe('password changes (item 3)', () => {
     await refused(s, () => s.api('GET', '/api/v1/me', { token }), 401, 'UNAUTHENTICATED');
   });
 });
+
+describe('token lifetimes (item 6)', () => {
+  const DAY = 24 * 3600_000;
+  const issue = (token: string, body: Record<string, unknown>) => s.api('POST', '/api/v1/tokens', { token, body: { name: 'lifetime', ...body } });
+
+  it('gives the bootstrap token 24 hours', async () => {
+    const { tokens } = expectStatus(await s.api('GET', `/api/v1/tokens?userId=${adminId}&limit=100`, { token: admin }), 200);
+    const boot = tokens.find((t: { name: string }) => t.name === 'Bootstrap token');
+    const left = new Date(boot.expiresAt).getTime() - Date.now();
+    expect(left).toBeGreaterThan(23 * 3600_000);
+    expect(left).toBeLessThanOrEqual(DAY);
+  });
+
+  it('caps every token at auth.tokenMaxLifetimeDays (default 90) and defaults to that', async () => {
+    const session = `next-auth.session-token=${await encode({ token: { sub: adminId, signedInAt: Date.now(), lastActivity: Date.now(), epoch: (await userRow(ADMIN.email)).sessionEpoch }, secret: sessionSecret(s.app) })}`;
+    const headers = { cookie: session, [CSRF_HEADER]: '1' };
+    const viaSession = (body: Record<string, unknown>) => s.api('POST', '/api/v1/tokens', { headers, body: { name: 'from a session', ...body } });
+    const issued = expectStatus(await viaSession({}), 201);
+    expect(Math.abs(new Date(issued.expiresAt).getTime() - (Date.now() + 90 * DAY))).toBeLessThan(60_000);
+    const tooLong = await refused(s, () => viaSession({ expiresAt: new Date(Date.now() + 91 * DAY).toISOString() }), 400, 'INVALID_REQUEST');
+    expect(tooLong).toMatchObject({ field: 'expiresAt' });
+    expect(tooLong.message).toMatch(/90 days/);
+    await setAuthSetting('auth.tokenMaxLifetimeDays', 7);
+    try {
+      await refused(s, () => viaSession({ expiresAt: new Date(Date.now() + 8 * DAY).toISOString() }), 400, 'INVALID_REQUEST');
+      expectStatus(await viaSession({ expiresAt: new Date(Date.now() + 6 * DAY).toISOString() }), 201);
+    } finally {
+      await clearAuthSettings('auth.tokenMaxLifetimeDays');
+    }
+  });
+
+  it('never lets a token mint or renew a token that outlives itself', async () => {
+    // the bootstrap token ends within a day: nothing it makes may last longer
+    const refusedLong = await refused(s, () => issue(admin, { expiresAt: new Date(Date.now() + 2 * DAY).toISOString() }), 400, 'INVALID_REQUEST');
+    expect(refusedLong.message).toMatch(/when the token making this request expires/);
+    const child = expectStatus(await issue(admin, {}), 201);
+    const { tokens } = expectStatus(await s.api('GET', `/api/v1/tokens?limit=100`, { token: admin }), 200);
+    const boot = tokens.find((t: { name: string }) => t.name === 'Bootstrap token');
+    expect(child.expiresAt).toBe(boot.expiresAt);
+    // a long-lived token (made from a session) renewed by the short one stays as it is: renewing never shortens
+    const renewed = expectStatus(await s.api('POST', `/api/v1/tokens/${child.id}/renew`, { token: admin }), 200);
+    expect(renewed.expiresAt).toBe(boot.expiresAt);
+    // a platform admin minting for someone else is bound the same way
+    const { id } = await newUser('Service Account Person');
+    await refused(s, () => issue(admin, { userId: id, expiresAt: new Date(Date.now() + 30 * DAY).toISOString() }), 400, 'INVALID_REQUEST');
+  });
+
+  it('renews from a browser session up to the maximum lifetime, audited; a revoked token stays dead', async () => {
+    const session = `next-auth.session-token=${await encode({ token: { sub: adminId, signedInAt: Date.now(), lastActivity: Date.now(), epoch: (await userRow(ADMIN.email)).sessionEpoch }, secret: sessionSecret(s.app) })}`;
+    const headers = { cookie: session, [CSRF_HEADER]: '1' };
+    const short = expectStatus(await issue(admin, { expiresAt: new Date(Date.now() + 3600_000).toISOString() }), 201);
+    const renewed = expectStatus(await s.api('POST', `/api/v1/tokens/${short.id}/renew`, { headers }), 200);
+    expect(Math.abs(new Date(renewed.expiresAt).getTime() - (Date.now() + 90 * DAY))).toBeLessThan(60_000);
+    const [entry] = expectStatus(await s.api('GET', '/api/v1/audit?action=token.renew&limit=1', { token: admin }), 200).entries;
+    expect(entry).toMatchObject({ actorId: adminId, details: { tokenId: short.id } });
+    expectStatus(await s.api('DELETE', `/api/v1/tokens/${short.id}`, { token: admin }), 200);
+    await refused(s, () => s.api('POST', `/api/v1/tokens/${short.id}/renew`, { headers }), 409, 'CONFLICT');
+    await refused(s, () => s.api('POST', '/api/v1/tokens/tok_nothere/renew', { headers }), 404, 'NOT_FOUND');
+  });
+});
+
+describe('reveal re-authentication (item 4)', () => {
+  beforeEach(() => setRateLimits(s.app, {}));
+
+  it('audits every wrong password and throttles guesses like failed sign-ins', async () => {
+    const def = { key: 'reveal.secret', label: 'Secret', category: 'secrets', type: 'secret', defaultValue: '', allowedLevels: ['global'] };
+    expectStatus(await s.api('POST', '/api/v1/definitions', { token: admin, body: def }), 201);
+    expectStatus(await s.api('PUT', '/api/v1/settings/reveal.secret', { token: admin, body: { value: 'hunter2-hunter2', scope: 'global', reason: 'test' } }), 200);
+    const reveal = (password: string) => s.api('POST', '/api/v1/settings/reveal.secret/reveal', { token: admin, body: { scope: 'global', password } });
+    const audits = async () => expectStatus(await s.api('GET', '/api/v1/audit?action=auth.password_check&limit=100', { token: admin }), 200).entries.length;
+    const before = await audits();
+    for (let i = 0; i < 5; i++) {
+      const res = await reveal(`wrong guess ${i}`);
+      expect(res.status).toBe(401);
+      expect(res.body.error).toMatchObject({ code: 'UNAUTHENTICATED', field: 'password' });
+    }
+    expect(await audits()).toBe(before + 5);
+    const [entry] = expectStatus(await s.api('GET', '/api/v1/audit?action=auth.password_check&limit=1', { token: admin }), 200).entries;
+    expect(entry).toMatchObject({ actorId: adminId, details: { outcome: 'failure', purpose: 'settings.reveal' } });
+    // now even the right password waits: no sixth guess is checked
+    await refused(s, () => reveal(ADMIN.password), 429, 'RATE_LIMITED');
+    await sleep(1100);
+    expect(expectStatus(await reveal(ADMIN.password), 200).value).toBe('hunter2-hunter2');
+  });
+});
