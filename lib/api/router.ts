@@ -148,7 +148,10 @@ function toResponse(out: unknown, r: AnyRoute): Response {
 }
 
 export async function toErrorResponse(err: unknown, app: App | undefined): Promise<Response> {
-  if (err instanceof ServiceError) return errorResponse(err.code, err.message, err.field, err.details);
+  if (err instanceof ServiceError) {
+    const wait = err.code === 'RATE_LIMITED' ? (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+    return errorResponse(err.code, err.message, err.field, err.details, wait ? { 'retry-after': String(wait) } : undefined);
+  }
   // Storage down (or never reachable): say so instead of a bare 500, so callers retry.
   if (!app || !(await app.database.ping().catch(() => false))) {
     return errorResponse('UNAVAILABLE', 'Storage is unavailable; retry shortly', undefined, undefined, { 'retry-after': '2' });

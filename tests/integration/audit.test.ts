@@ -91,7 +91,7 @@ describe('GET /audit', () => {
   it('refuses those without audit rights and scopes beyond reach', async () => {
     await refused(s, () => s.api('GET', '/api/v1/audit', { token: member.token }), 403, 'INSUFFICIENT_PERMISSIONS');
     await refused(s, () => s.api('GET', '/api/v1/audit', { token: plain.token }), 403, 'INSUFFICIENT_PERMISSIONS');
-    await refused(s, () => s.api('GET', '/api/v1/audit?scope=tenant-b', { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => s.api('GET', '/api/v1/audit?scope=tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('GET', `/api/v1/audit?scope=user:${member.id}`, { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
     await refused(s, () => s.api('GET', '/api/v1/audit'), 401, 'UNAUTHENTICATED');
   });
@@ -133,7 +133,7 @@ describe('GET /audit/export', () => {
     await refused(s, () => s.api('GET', '/api/v1/audit/export?format=xml', { token: admin }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('GET', '/api/v1/audit/export?limit=5', { token: admin }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('GET', '/api/v1/audit/export?format=csv', { token: member.token }), 403, 'INSUFFICIENT_PERMISSIONS');
-    await refused(s, () => s.api('GET', '/api/v1/audit/export?format=csv&scope=tenant-b', { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => s.api('GET', '/api/v1/audit/export?format=csv&scope=tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('GET', '/api/v1/audit/export?format=csv'), 401, 'UNAUTHENTICATED');
   });
 });

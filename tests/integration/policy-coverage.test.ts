@@ -134,6 +134,7 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'audit/export.exportAudit': (w, f) => f(...args(w.app, w.low, { format: 'json' })),
   'audit/read.authorizedQuery': (w, f) => f(...args(w.app, w.low, {})),
   'audit/read.listAudit': (w, f) => f(...args(w.app, w.low, page)),
+  'audit/read.visibleEntries': (w, f) => f(...args(w.app, w.low, [])),
   'audit/read.verifyAudit': (w, f) => f(...args(w.app, w.low)),
   'documents/read.getSystemDocument': (w, f) => f(...args(w.app, w.low)),
   'documents/read.getProjectDocument': (w, f) => f(...args(w.app, w.low, 'proj-1')),

@@ -29,12 +29,13 @@ afterAll(async () => {
 });
 
 describe('hierarchy', () => {
-  it('lists the built-in levels, global first', async () => {
+  it('lists the built-in levels, global first and the built-in user level last (API.md)', async () => {
     const res = expectStatus(await s.api('GET', '/api/v1/hierarchy', { token: member.token }), 200);
     expect(res.levels).toEqual([
       { key: 'global', label: 'Global', parentKey: null, position: 0 },
       { key: 'tenant', label: 'Tenant', parentKey: 'global', position: 1 },
       { key: 'event', label: 'Event', parentKey: 'tenant', position: 2 },
+      { key: 'user', label: 'User', parentKey: null, position: 3 },
     ]);
   });
 
@@ -42,7 +43,7 @@ describe('hierarchy', () => {
     const res = await s.api('POST', '/api/v1/hierarchy', { token: admin, body: { key: 'project', label: 'Project', parentKey: 'global' } });
     expect(expectStatus(res, 201)).toEqual({ key: 'project', label: 'Project', parentKey: 'global', position: 1 });
     const levels = (await s.api('GET', '/api/v1/hierarchy', { token: admin })).body.levels;
-    expect(levels.map((l: { key: string }) => l.key)).toEqual(['global', 'tenant', 'event', 'project']);
+    expect(levels.map((l: { key: string }) => l.key)).toEqual(['global', 'tenant', 'event', 'project', 'user']);
     expect(levels.find((l: { key: string }) => l.key === 'project')).toEqual(res.body);
   });
 
@@ -93,13 +94,13 @@ describe('scopes', () => {
     await refused(s, post({ level: 'tenant', parentId: 'global', name: 'X', color: 'red' }), 400, 'INVALID_REQUEST');
     await refused(s, post({ level: 'tenant', parentId: 'global', name: 42 }), 400, 'INVALID_REQUEST');
     await refused(s, post({ level: 'tenant', parentId: 'global', name: '   ' }), 400, 'INVALID_REQUEST');
-    await refused(s, post({ level: 'event', parentId: 'tenant-b', name: 'Not mine' }, tenantAdmin.token), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, post({ level: 'event', parentId: 'tenant-b', name: 'Not mine' }, tenantAdmin.token), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('POST', '/api/v1/scopes', { token: admin, raw: '{"level":"tenant",' }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('POST', '/api/v1/scopes', { token: admin, raw: '{"level":"tenant","parentId":"global","name":"P","__proto__":{"x":1}}' }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('POST', '/api/v1/scopes', { token: admin, raw: OVERSIZED }), 413, 'PAYLOAD_TOO_LARGE');
     await refused(s, () => s.api('GET', '/api/v1/scopes/no-such-scope', { token: admin }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('GET', '/api/v1/scopes/Not_A_Scope!', { token: admin }), 400, 'INVALID_REQUEST');
-    await refused(s, () => s.api('GET', '/api/v1/scopes/tenant-b', { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => s.api('GET', '/api/v1/scopes/tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('GET', '/api/v1/scopes?level=Tenant', { token: admin }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('GET', '/api/v1/scopes?parentId=BAD!', { token: admin }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('GET', '/api/v1/scopes'), 401, 'UNAUTHENTICATED');
