@@ -158,6 +158,7 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'identity/tokens.issueToken': (w, f) => f(...args(w.app, w.low, { name: 't', userId: w.other.id }, ctx)),
   'identity/tokens.listTokens': (w, f) => f(...args(w.app, w.low, { userId: w.other.id, ...page })),
   'identity/tokens.revokeToken': (w, f) => f(...args(w.app, w.low, w.adminTokenId, ctx)),
+  'scopes/path.refuseAt': (w, f) => f(...args(w.low, ['tenant-b', 'global'], 'refused')),
   'identity/tokens.renewToken': (w, f) => f(...args(w.app, w.low, w.adminTokenId, ctx)),
   'identity/write.createUser': (w, f) => f(...args(w.app, w.low, { email: 'n@example.com', name: 'N', password: 'a long enough password', roles: [{ role: 'member', scopeId: 'tenant-b' }] }, ctx)),
   'identity/write.updateUser': (w, f) => f(...args(w.app, w.low, w.other.id, { name: 'Renamed' }, ctx)),
@@ -300,10 +301,11 @@ describe('every service entry point consults lib/auth/policy.ts', () => {
         );
     }
     expect(refusedCodes).toEqual({
-      'settings/write.setValue': 'INSUFFICIENT_PERMISSIONS',
+      // tenant-b is not the low caller's to read: it answers as if it did not exist (issue 8 item 9)
+      'settings/write.setValue': 'SCOPE_NOT_FOUND',
       'flags/write.createFlag': 'INSUFFICIENT_PERMISSIONS',
       'registry/catalogs.loadCatalog': 'INSUFFICIENT_PERMISSIONS',
-      'scopes/write.deleteScope': 'INSUFFICIENT_PERMISSIONS',
+      'scopes/write.deleteScope': 'SCOPE_NOT_FOUND',
       'identity/tokens.revokeToken': 'NOT_FOUND', // someone else's token is "not found" to a caller who may not manage it
     });
   });
