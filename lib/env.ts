@@ -133,3 +133,30 @@ export function readEnvOrExit(source: NodeJS.ProcessEnv = process.env): Env {
     process.exit(78);
   }
 }
+
+/** Request budgets (per minute, per process; 0 turns one off). See README "Sign-in and sessions". */
+export interface RateLimits {
+  /** API requests per token (or per signed-in user for cookie requests). */
+  apiPerToken: number;
+  /** API requests per client address, before authentication. */
+  apiPerIp: number;
+  /** Failed password sign-ins per client address, refilled at a tenth of this a minute. */
+  signInFailuresPerIp: number;
+}
+
+export const RATE_LIMIT_DEFAULTS: RateLimits = { apiPerToken: 6000, apiPerIp: 12000, signInFailuresPerIp: 30 };
+
+export function readRateLimits(source: NodeJS.ProcessEnv = process.env): RateLimits {
+  const read = (name: string, fallback: number) => {
+    const raw = source[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of requests per minute (0 = no limit), got ${raw}`);
+    return n;
+  };
+  return {
+    apiPerToken: read('RATE_LIMIT_API_PER_TOKEN', RATE_LIMIT_DEFAULTS.apiPerToken),
+    apiPerIp: read('RATE_LIMIT_API_PER_IP', RATE_LIMIT_DEFAULTS.apiPerIp),
+    signInFailuresPerIp: read('RATE_LIMIT_SIGNIN_FAILURES_PER_IP', RATE_LIMIT_DEFAULTS.signInFailuresPerIp),
+  };
+}

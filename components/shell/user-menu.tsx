@@ -2,6 +2,8 @@
 
 import Link from 'next/link';
 import { signOut } from 'next-auth/react';
+import { toast } from 'sonner';
+import { api, ApiError } from '@/lib/client/api';
 import { reloadAt } from '@/lib/client/navigate';
 import { Button } from '@/components/ui/button';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
@@ -19,6 +21,17 @@ const initials = (name: string) =>
 async function signOutToSignIn() {
   await signOut({ redirect: false });
   reloadAt('/signin');
+}
+
+/** Ends every session of this user (other browsers and devices, and copies of this cookie), then this one. */
+async function signOutEverywhere() {
+  try {
+    await api.delete('/me/sessions');
+  } catch (err) {
+    // this session may already be over; anything else must not pass silently
+    if (!(err instanceof ApiError && err.status === 401)) return void toast.error(`Could not end your other sessions: ${(err as Error).message}`);
+  }
+  await signOutToSignIn();
 }
 
 export function UserMenu({ name, email }: { name: string; email: string }) {
@@ -47,6 +60,7 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
         </DropdownMenuItem>
         <DropdownMenuSeparator />
         <DropdownMenuItem onSelect={() => void signOutToSignIn()}>Sign out</DropdownMenuItem>
+        <DropdownMenuItem onSelect={() => void signOutEverywhere()}>Sign out everywhere</DropdownMenuItem>
       </DropdownMenuContent>
     </DropdownMenu>
   );

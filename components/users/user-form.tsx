@@ -27,6 +27,8 @@ const ZNewUser = z.object({
   password: ZPassword,
   disabled: z.boolean(),
   roles: z.array(ZRoleBinding),
+  currentPassword: z.string(),
+  revokeTokens: z.boolean(),
 });
 const ZEditUser = ZNewUser.extend({ email: z.string(), password: ZPassword.or(z.literal('')) });
 type Values = z.infer<typeof ZNewUser>;
@@ -42,21 +44,23 @@ export function UserForm({ user, self, scopes, onDone }: { user: TUser | null; s
   const form = useForm<Values>({
     resolver: zodResolver(user ? ZEditUser : ZNewUser),
     defaultValues: user
-      ? { email: user.email, name: user.name, password: '', disabled: user.disabled, roles: user.roles }
-      : { email: '', name: '', password: '', disabled: false, roles: scopes.length ? [{ role: 'member', scopeId: scopes[0].id }] : [] },
+      ? { email: user.email, name: user.name, password: '', disabled: user.disabled, roles: user.roles, currentPassword: '', revokeTokens: false }
+      : { email: '', name: '', password: '', disabled: false, roles: scopes.length ? [{ role: 'member', scopeId: scopes[0].id }] : [], currentPassword: '', revokeTokens: false },
   });
   const { register, control, handleSubmit, setError, setValue, formState } = form;
   const { errors, isSubmitting } = formState;
   const roles = useFieldArray({ control, name: 'roles' });
-  const [bindings, disabled] = useWatch({ control, name: ['roles', 'disabled'] });
+  const [bindings, disabled, newPassword, revokeTokens] = useWatch({ control, name: ['roles', 'disabled', 'password', 'revokeTokens'] });
   const grantable = ROLES.filter((r) => scopes.some((s) => fits(r, s)));
 
   async function submit(v: Values) {
     try {
       if (user) {
+        // changing your own password takes the current one (the server checks it, and throttles guesses)
+        if (self && v.password && !v.currentPassword) return setError('currentPassword', { message: 'Enter your current password to change it' });
         await api.patch(`/users/${user.id}`, {
           name: v.name,
-          ...(v.password && { password: v.password }),
+          ...(v.password && { password: v.password, revokeTokens: v.revokeTokens, ...(self && { currentPassword: v.currentPassword }) }),
           ...(!self && { disabled: v.disabled, roles: v.roles }),
         });
         toast.success(`${v.name} saved`);
@@ -66,7 +70,7 @@ export function UserForm({ user, self, scopes, onDone }: { user: TUser | null; s
       }
       onDone();
     } catch (err) {
-      const field = err instanceof ApiError && err.field && /^(email|name|password|roles(\.\d+\.(role|scopeId))?)$/.test(err.field) ? err.field : 'root';
+      const field = err instanceof ApiError && err.field && /^(email|name|password|currentPassword|roles(\.\d+\.(role|scopeId))?)$/.test(err.field) ? err.field : 'root';
       setError(field as FieldPath<Values>, { message: (err as Error).message });
     }
   }
@@ -84,6 +88,24 @@ export function UserForm({ user, self, scopes, onDone }: { user: TUser | null; s
       <Field id="user-password" label={user ? 'New password' : 'Password'} hint={user ? 'Leave empty to keep the current one. At least 12 characters.' : 'At least 12 characters.'} error={errors.password?.message}>
         {(p) => <Input {...p} {...register('password')} type="password" autoComplete="new-password" />}
       </Field>
+      {user && self && newPassword && (
+        <Field id="user-current-password" label="Current password" error={errors.currentPassword?.message}>
+          {(p) => <Input {...p} {...register('currentPassword')} type="password" autoComplete="current-password" />}
+        </Field>
+      )}
+      {user && newPassword && (
+        <div className="flex items-center justify-between gap-3">
+          <div>
+            <label htmlFor="user-revoke-tokens" className="text-sm font-medium">
+              Also revoke API tokens
+            </label>
+            <p id="user-revoke-tokens-hint" className="text-xs text-zinc-600 dark:text-zinc-400">
+              A new password ends every browser session of {self ? 'yours' : 'this user'}; this also stops {self ? 'your' : 'their'} API tokens.
+            </p>
+          </div>
+          <Switch id="user-revoke-tokens" aria-describedby="user-revoke-tokens-hint" checked={revokeTokens} onCheckedChange={(on) => setValue('revokeTokens', on, { shouldDirty: true })} />
+        </div>
+      )}
 
       {user && (
         <div className="flex items-center justify-between gap-3">

@@ -6,6 +6,7 @@ import { getApp, type App } from '@/lib/services/kernel/app';
 import type { ChangeContext } from '@/lib/services/audit/types';
 import { ServiceError } from '@/lib/services/kernel/errors';
 import { isSetupComplete } from '@/lib/services/setup/status';
+import { takeApiByIp, takeApiByPrincipal } from '@/lib/services/throttle';
 import { clientIp, errorResponse, json, parseWith, readJsonBody } from './http';
 import { Reply } from './reply';
 import { FetchApiRequest, MAX_BODY_BYTES, type ApiRequest } from './request';
@@ -144,7 +145,11 @@ export class Router {
     if (!r.beforeSetup && !(await isSetupComplete(app))) {
       return errorResponse('SETUP_REQUIRED', 'Switchboard is not set up yet: POST /api/v1/setup/bootstrap or open the web app');
     }
+    const byIp = takeApiByIp(app, clientIp(req));
+    if (!byIp.ok) return rateLimited(byIp.retryAfterSeconds, 'this address');
     const principal = await authenticate(app, req);
+    const byCaller = principal ? takeApiByPrincipal(app, principal) : byIp;
+    if (!byCaller.ok) return rateLimited(byCaller.retryAfterSeconds, principal?.via === 'token' ? 'this token' : 'your session');
     if (r.auth !== false && !principal) {
       return errorResponse('UNAUTHENTICATED', 'Missing, invalid, revoked or expired credentials', undefined, undefined, { 'www-authenticate': 'Bearer' });
     }
@@ -170,13 +175,23 @@ function markStale(out: Reply | Response): Reply | Response {
   return new Reply(out.status, out.body, { ...out.headers, [STALE_HEADER]: 'true' }, out.close);
 }
 
+const rateLimited = (seconds: number, who: string) =>
+  errorResponse('RATE_LIMITED', `Too many requests from ${who}; retry in ${seconds} s`, undefined, { retryAfterSeconds: seconds }, { 'retry-after': String(seconds) });
+
 function toReply(out: unknown, r: AnyRoute): Reply | Response {
   return out instanceof Reply || out instanceof Response ? out : json(out, r.successStatus ?? 200);
 }
 
+/** What a client should wait before retrying, for the codes that have one. */
+function retryAfter(err: ServiceError): Record<string, string> | undefined {
+  if (err.code === 'UNAVAILABLE') return { 'retry-after': '2' };
+  const wait = err.code === 'RATE_LIMITED' ? (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+  return wait ? { 'retry-after': String(wait) } : undefined;
+}
+
 export async function toErrorResponse(err: unknown, app: App | undefined): Promise<Reply> {
   if (err instanceof ServiceError) {
-    const reply = errorResponse(err.code, err.message, err.field, err.details, err.code === 'UNAVAILABLE' ? { 'retry-after': '2' } : undefined);
+    const reply = errorResponse(err.code, err.message, err.field, err.details, retryAfter(err));
     // the rest of a refused body is never read: the connection cannot carry another request
     return err.code === 'PAYLOAD_TOO_LARGE' ? new Reply(reply.status, reply.body, reply.headers, true) : reply;
   }

@@ -5,8 +5,11 @@ import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { readEnv, type OidcEnv } from '@/lib/env';
 import { clientIpOf } from '@/lib/security/client-ip';
 import type { App } from '@/lib/services/kernel/app';
-import { authSettings, sessionPrincipal, signInWithOidc, signInWithPassword } from '@/lib/services/identity/sessions';
-import { lockedError } from './sign-in';
+import { signInWithOidc } from '@/lib/services/identity/oidc';
+import { authSettings, sessionPrincipal } from '@/lib/services/identity/sessions';
+import { signInWithPassword, type SignedInUser } from '@/lib/services/identity/sign-in';
+import { fetchUserinfo, oidcIdentity, type OidcClaims } from './oidc';
+import { throttledError } from './sign-in';
 import { sessionSecret } from './session';
 
 /** Thrown by the jwt callback for a session that is over; next-auth then clears the cookie. */
@@ -18,13 +21,14 @@ const ipOf = (headers: Record<string, unknown> | undefined) =>
     return typeof v === 'string' ? v : null;
   });
 
-interface OidcProfile {
+interface OidcProfile extends OidcClaims {
   sub: string;
   email?: string;
-  email_verified?: boolean;
   name?: string;
   preferred_username?: string;
 }
+
+const OIDC_ERRORS = { no_email: 'OidcNoAccount', unknown_email: 'OidcNoAccount', unverified_email: 'OidcUnverified', disabled: 'OidcDisabled' } as const;
 
 function oidcProvider(oidc: OidcEnv): OAuthConfig<OidcProfile> {
   return {
@@ -46,7 +50,7 @@ function oidcProvider(oidc: OidcEnv): OAuthConfig<OidcProfile> {
  * the server runs. Sessions are JWTs in a cookie carrying the user id, the sign-in time and the last
  * activity; every check (here and in the API) re-reads the user and applies the current limits.
  */
-export async function authOptions(app: App): Promise<NextAuthOptions> {
+export async function authOptions(app: App, request: { ip: string | null }): Promise<NextAuthOptions> {
   const env = readEnv();
   const { sessionExpirationDays } = await authSettings(app);
   return {
@@ -58,12 +62,12 @@ export async function authOptions(app: App): Promise<NextAuthOptions> {
         id: 'credentials',
         name: 'Email and password',
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-        async authorize(credentials, req) {
+        async authorize(credentials) {
           if (!credentials?.email || !credentials.password) return null;
-          const result = await signInWithPassword(app, credentials, { ip: ipOf(req.headers) });
+          const result = await signInWithPassword(app, credentials, { ip: request.ip });
           if (result.ok) return result.user;
           // the message reaches the sign-in form as `error`
-          if (result.reason === 'locked') throw new Error(lockedError(result.retryAfterMinutes));
+          if (result.reason === 'throttled') throw new Error(throttledError(result.retryAfterSeconds));
           return null;
         },
       }),
@@ -72,15 +76,20 @@ export async function authOptions(app: App): Promise<NextAuthOptions> {
     callbacks: {
       async signIn({ user, account, profile }) {
         if (account?.provider !== 'oidc') return true;
-        const ours = await signInWithOidc(app, (profile ?? {}) as OidcProfile, { ip: null, issuer: env.oidc!.issuer });
-        if (!ours) return '/signin?error=OidcNoAccount';
+        const issuer = env.oidc!.issuer;
+        const identity = await oidcIdentity((profile ?? {}) as OidcProfile, () => fetchUserinfo(issuer, account.access_token));
+        const ours = await signInWithOidc(app, identity, { ip: request.ip, issuer });
+        if (!ours.ok) return `/signin?error=${OIDC_ERRORS[ours.reason]}`;
         // without an adapter next-auth hands this same object to the jwt callback: from here on it is our user
-        Object.assign(user, ours);
+        Object.assign(user, ours.user);
         return true;
       },
       async jwt({ token, user }) {
         const now = Date.now();
-        if (user) return { sub: user.id, name: user.name, email: user.email, signedInAt: now, lastActivity: now };
+        if (user) {
+          const { id, name, email, sessionEpoch } = user as typeof user & SignedInUser;
+          return { sub: id, name, email, signedInAt: now, lastActivity: now, epoch: sessionEpoch };
+        }
         if (!(await sessionPrincipal(app, token, now))) throw new SessionEnded('session expired or user disabled');
         return { ...token, lastActivity: now };
       },

@@ -29,6 +29,7 @@ export type Action =
   | 'settings.read' // read values stored at / resolved for a scope
   | 'settings.write' // set, revert, lock, roll back values at a scope
   | 'settings.reveal' // see a secret in plain text
+  | 'settings.system' // read the global settings as one document (GET /settings/system: platform admins, API.md)
   | 'definitions.write' // change the registry
   | 'catalogs.load' // load an example catalog (levels, definitions, flags)
   | 'hierarchy.write' // register hierarchy levels

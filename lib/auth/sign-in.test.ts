@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lockedError, safeCallbackPath, signInErrorMessage } from './sign-in';
+import { safeCallbackPath, signInErrorMessage, throttledError } from './sign-in';
 
 describe('safeCallbackPath', () => {
   it('keeps paths on this site', () => {
@@ -46,13 +46,15 @@ describe('safeCallbackPath', () => {
 });
 
 describe('signInErrorMessage', () => {
-  it('says how long a locked account stays locked', () => {
-    expect(signInErrorMessage(lockedError(12))).toBe('This account is locked after too many failed sign-ins. Try again in 12 minutes.');
-    expect(signInErrorMessage(lockedError(1))).toMatch(/in 1 minute\.$/);
+  it('says how long a throttled sign-in must wait', () => {
+    expect(signInErrorMessage(throttledError(720))).toBe('Too many failed sign-ins. Try again in 12 minutes.');
+    expect(signInErrorMessage(throttledError(1))).toMatch(/in 1 second\.$/);
+    expect(signInErrorMessage(throttledError(45))).toMatch(/in 45 seconds\.$/);
   });
 
-  it('does not tell a wrong email from a wrong password', () => {
-    expect(signInErrorMessage('CredentialsSignin')).toBe('Wrong email or password.');
+  it('does not tell a wrong email from a wrong password or a locked account', () => {
+    expect(signInErrorMessage('CredentialsSignin')).toMatch(/^Wrong email or password, or the account is locked/);
+    expect(signInErrorMessage('OidcDisabled')).toMatch(/account is disabled/);
     expect(signInErrorMessage('OAuthCallback')).toMatch(/Sign-in failed/);
   });
 });

@@ -1,23 +1,30 @@
 // Sign-in helpers shared by the server and the sign-in form: no server imports here.
 
-const LOCKED = 'AccountLocked:';
+const THROTTLED = 'Throttled:';
 
-export const lockedError = (minutes: number) => `${LOCKED}${minutes}`;
+/** The `error` a throttled sign-in reports: how many seconds until the next attempt is checked. */
+export const throttledError = (seconds: number) => `${THROTTLED}${seconds}`;
+
+const wait = (seconds: number) => (seconds < 90 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`);
 
 /**
- * What the sign-in form says for each `error` next-auth reports. A wrong e-mail and a wrong password
- * read the same, so the form does not tell which accounts exist.
+ * What the sign-in form says for each `error` next-auth reports. A wrong e-mail, a wrong password and a
+ * locked account read the same, so the form does not tell which accounts exist.
  */
 export function signInErrorMessage(error: string): string {
-  if (error.startsWith(LOCKED)) {
-    const minutes = Number(error.slice(LOCKED.length)) || 1;
-    return `This account is locked after too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  if (error.startsWith(THROTTLED)) {
+    const seconds = Math.max(1, Number(error.slice(THROTTLED.length)) || 1);
+    return `Too many failed sign-ins. Try again in ${wait(seconds)}.`;
   }
   switch (error) {
     case 'CredentialsSignin':
-      return 'Wrong email or password.';
+      return 'Wrong email or password, or the account is locked after too many failed sign-ins (an admin can unlock it by setting a new password).';
     case 'OidcNoAccount':
       return 'Your identity provider signed you in, but no Switchboard user has that verified email. Ask an admin to add you.';
+    case 'OidcUnverified':
+      return 'Your identity provider did not confirm that your email address is verified, so Switchboard cannot match it to a user. Verify it with your provider, then try again.';
+    case 'OidcDisabled':
+      return 'Your Switchboard account is disabled. Ask an admin to enable it.';
     case 'SessionRequired':
       return 'Please sign in to continue.';
     default:

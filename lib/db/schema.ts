@@ -61,6 +61,12 @@ export const users = pgTable(
     disabled: boolean('disabled').notNull().default(false),
     failedLoginAttempts: integer('failed_login_attempts').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    /** When the last failed sign-in was: the failure count starts over `auth.autoResetAfterMinutes` later. */
+    lastFailedLoginAt: timestamp('last_failed_login_at', { withTimezone: true, mode: 'date' }),
+    /** Lockouts since the last successful sign-in; at `auth.maxLockCount` password sign-in stays locked until cleared. */
+    lockCount: integer('lock_count').notNull().default(0),
+    /** Bumped to end every browser session of the user at once (sessions carry the epoch they began in). */
+    sessionEpoch: integer('session_epoch').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

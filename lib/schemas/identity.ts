@@ -4,14 +4,19 @@ import { ZIsoTime, ZPaging, ZScopeId } from './common';
 
 /** Users, role bindings and API tokens (API.md "Users, roles, tokens"). */
 
-export const ZPassword = z.string().min(12, 'must be at least 12 characters').max(1024);
+/** Longer passwords are refused before anything hashes them (scrypt's cost grows with the input). */
+export const MAX_PASSWORD_LENGTH = 1024;
+/** RFC 5321's limit on an address; longer "e-mails" are refused before they reach storage or the audit log. */
+export const MAX_EMAIL_LENGTH = 254;
+
+export const ZPassword = z.string().min(12, 'must be at least 12 characters').max(MAX_PASSWORD_LENGTH);
 const ZName = z.string().trim().min(1).max(200);
 
 export const ZRoleBinding = z.strictObject({ role: z.enum(ROLES), scopeId: ZScopeId });
 export type TRoleBinding = z.infer<typeof ZRoleBinding>;
 
 export const ZCreateUserBody = z.strictObject({
-  email: z.email().max(254),
+  email: z.email().max(MAX_EMAIL_LENGTH),
   name: ZName,
   password: ZPassword,
   roles: z.array(ZRoleBinding).max(100).default([]),
@@ -23,6 +28,8 @@ export const ZUpdateUserBody = z.strictObject({
   password: ZPassword.optional(),
   disabled: z.boolean().optional(),
   roles: z.array(ZRoleBinding).max(100).optional().describe('replaces the roles within your reach; roles elsewhere stay'),
+  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH).optional().describe('required to change your own password'),
+  revokeTokens: z.boolean().optional().describe("with a new password: also revoke all of the user's API tokens"),
 });
 export type TUpdateUser = z.output<typeof ZUpdateUserBody>;
 
@@ -44,6 +51,8 @@ export const ZUser = z.object({
 export type TUser = z.infer<typeof ZUser>;
 export const ZMe = z.object({ user: ZUser.omit({ roles: true }), roles: z.array(ZRoleBinding) });
 export type TMe = z.infer<typeof ZMe>;
+
+export const ZSessionsEnded = z.object({ ended: z.literal(true) });
 
 export const ZIssueTokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),

@@ -92,6 +92,9 @@ export class BenchServer {
       SWITCHBOARD_DATA_DIR: opts.dataDir,
       ENCRYPTION_KEY: opts.encryptionKey,
       NEXT_TELEMETRY_DISABLED: '1',
+      // the load comes from one address with one token, far past any sensible per-client budget
+      RATE_LIMIT_API_PER_TOKEN: '0',
+      RATE_LIMIT_API_PER_IP: '0',
     };
     delete env.DATABASE_URL;
     if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;

@@ -49,7 +49,7 @@ describe('nested documents (seed 001)', () => {
       'operational.auto_pause_threshold': 'system',
     });
     // without a role in the project, a user's document merges over system only
-    await refused(s, () => s.api('GET', '/api/v1/settings/user?projectId=proj-master-001', { token: user.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => s.api('GET', '/api/v1/settings/user?projectId=proj-master-001', { token: user.token }), 404, 'SCOPE_NOT_FOUND');
     expect(expectStatus(await s.api('GET', '/api/v1/settings/user', { token: user.token }), 200).inheritance['operational.default_agent_budget']).toBe('system');
     const reset = expectStatus(await s.api('DELETE', '/api/v1/settings/user', { token: member.token }), 200);
     expect(reset.reset).toEqual(['display.theme']);
@@ -85,7 +85,7 @@ describe('nested documents (seed 001)', () => {
   it("follows seed 001's authorization matrix", async () => {
     // users: only their own document; owners: their project, but not its security settings
     await refused(s, () => s.api('GET', '/api/v1/settings/system', { token: user.token }), 403, 'INSUFFICIENT_PERMISSIONS');
-    await refused(s, () => s.api('GET', PROJECT, { token: user.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => s.api('GET', PROJECT, { token: user.token }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('GET', '/api/v1/settings/system', { token: owner.token }), 403, 'INSUFFICIENT_PERMISSIONS');
     expect(expectStatus(await s.api('GET', PROJECT, { token: owner.token }), 200).settings.security).toBeDefined();
     const securityKey = Object.keys(expectStatus(await s.api('GET', PROJECT, { token: owner.token }), 200).settings.security)[0];

@@ -279,7 +279,7 @@ describe('authorization (seed 003 §10.4)', () => {
     expect(expectStatus(await flags('GET', '?scope=tenant-a&limit=500', { token: tenantAdmin.token }), 200).total).toBeGreaterThan(16);
     expectStatus(await flags('GET', '?limit=1', { token: tenantAdmin.token }), 200);
     expect(expectStatus(await flags('GET', '/feature.catering?scope=event-a1', { token: tenantAdmin.token }), 200)).toMatchObject({ scope: 'tenant-a', inherited: true });
-    await refused(s, () => flags('GET', '?scope=tenant-b', { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => flags('GET', '?scope=tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
   });
 
   it('event managers and members do not list flags, but evaluate where they may read', async () => {
@@ -287,7 +287,7 @@ describe('authorization (seed 003 §10.4)', () => {
     await refused(s, () => flags('GET', '/matrix', { token: member.token }), 403, 'INSUFFICIENT_PERMISSIONS');
     expect((await evaluate('feature.catering', 'eventId=event-a1', eventManager.token)).enabled).toBe(true);
     expect((await evaluate('feature.catering', 'tenantId=tenant-a', member.token)).enabled).toBe(true);
-    await refused(s, () => flags('GET', '/feature.catering/evaluate?tenantId=tenant-b', { token: member.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => flags('GET', '/feature.catering/evaluate?tenantId=tenant-b', { token: member.token }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => flags('GET', '/feature.catering/evaluate', { token: eventManager.token }), 403, 'INSUFFICIENT_PERMISSIONS');
   });
 });

@@ -90,17 +90,20 @@ describe('POST /users', () => {
   it('lets a tenant admin create users inside their own tenant only', async () => {
     const post = (email: string, roles: unknown[]) => () => s.api('POST', '/api/v1/users', { token: tenantAdmin.token, body: newUser(email, roles) });
     expectStatus(await post('helper@example.com', [{ role: 'member', scopeId: 'event-a1' }, { role: 'tenant_admin', scopeId: 'tenant-a' }])(), 201);
-    await refused(s, post('b@example.com', [{ role: 'member', scopeId: 'tenant-b' }]), 403, 'INSUFFICIENT_PERMISSIONS');
-    await refused(s, post('b1@example.com', [{ role: 'owner', scopeId: 'event-b1' }]), 403, 'INSUFFICIENT_PERMISSIONS');
+    // another tenant's scopes answer as if they did not exist (issue 8 item 9)
+    await refused(s, post('b@example.com', [{ role: 'member', scopeId: 'tenant-b' }]), 404, 'SCOPE_NOT_FOUND');
+    await refused(s, post('b1@example.com', [{ role: 'owner', scopeId: 'event-b1' }]), 404, 'SCOPE_NOT_FOUND');
     await refused(s, post('root@example.com', [{ role: 'platform_admin', scopeId: 'global' }]), 403, 'INSUFFICIENT_PERMISSIONS');
     await refused(s, post('global@example.com', [{ role: 'member', scopeId: 'global' }]), 403, 'INSUFFICIENT_PERMISSIONS');
-    await refused(s, post('mixed@example.com', [{ role: 'member', scopeId: 'tenant-a' }, { role: 'member', scopeId: 'tenant-b' }]), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, post('mixed@example.com', [{ role: 'member', scopeId: 'tenant-a' }, { role: 'member', scopeId: 'tenant-b' }]), 404, 'SCOPE_NOT_FOUND');
     await refused(s, post('orphan@example.com', []), 403, 'INSUFFICIENT_PERMISSIONS');
   });
 
   it('refuses everyone without users.write', async () => {
     for (const p of [eventManager, owner, member, plain]) {
-      await refused(s, () => s.api('POST', '/api/v1/users', { token: p.token, body: newUser('nope@example.com', [{ role: 'member', scopeId: 'event-a1' }]) }), 403, 'INSUFFICIENT_PERMISSIONS');
+      // someone without a role near event-a1 may not even learn it exists
+      const [status, code] = p === plain ? [404, 'SCOPE_NOT_FOUND'] : [403, 'INSUFFICIENT_PERMISSIONS'];
+      await refused(s, () => s.api('POST', '/api/v1/users', { token: p.token, body: newUser('nope@example.com', [{ role: 'member', scopeId: 'event-a1' }]) }), status, code);
     }
   });
 });
@@ -151,11 +154,11 @@ describe('GET /users/:id', () => {
 
 describe('PATCH /users/:id', () => {
   it('lets users change their own name and password, not their roles or disabled', async () => {
-    const res = await s.api('PATCH', '/api/v1/users/me', { token: member.token, body: { name: 'Member Renamed', password: 'another long password' } });
+    const res = await s.api('PATCH', '/api/v1/users/me', { token: member.token, body: { name: 'Member Renamed', password: 'another long password', currentPassword: 'a long enough password' } });
     expect(expectStatus(res, 200)).toMatchObject({ id: member.id, name: 'Member Renamed', roles: [{ role: 'member', scopeId: 'tenant-a' }] });
     const audit = (await s.api('GET', '/api/v1/audit?action=user.update&limit=1', { token: admin })).body.entries[0];
-    expect(audit).toMatchObject({ oldValue: { name: 'Member' }, newValue: { name: 'Member Renamed' }, details: { userId: member.id, passwordChanged: true } });
-    expect(JSON.stringify(audit)).not.toMatch(/another long password/);
+    expect(audit).toMatchObject({ oldValue: { name: 'Member' }, newValue: { name: 'Member Renamed' }, details: { userId: member.id, passwordChanged: true, by: 'self' } });
+    expect(JSON.stringify(audit)).not.toMatch(/another long password|a long enough password/);
     await refused(s, () => s.api('PATCH', `/api/v1/users/${member.id}`, { token: member.token, body: { roles: [{ role: 'tenant_admin', scopeId: 'tenant-a' }] } }), 403, 'INSUFFICIENT_PERMISSIONS');
     await refused(s, () => s.api('PATCH', '/api/v1/users/me', { token: member.token, body: { disabled: false } }), 403, 'INSUFFICIENT_PERMISSIONS');
     await refused(s, () => s.api('PATCH', `/api/v1/users/${adminId}`, { token: admin, body: { roles: [] } }), 403, 'INSUFFICIENT_PERMISSIONS');
@@ -186,7 +189,7 @@ describe('PATCH /users/:id', () => {
     ]);
     // the account spans tenant B too: only an admin over both may rename, reset or disable it
     await refused(s, () => s.api('PATCH', `/api/v1/users/${user.id}`, { token: tenantAdmin.token, body: { password: 'taken over account' } }), 403, 'INSUFFICIENT_PERMISSIONS');
-    await refused(s, () => s.api('PATCH', `/api/v1/users/${user.id}`, { token: tenantAdmin.token, body: { roles: [{ role: 'owner', scopeId: 'tenant-b' }] } }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => s.api('PATCH', `/api/v1/users/${user.id}`, { token: tenantAdmin.token, body: { roles: [{ role: 'owner', scopeId: 'tenant-b' }] } }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('PATCH', `/api/v1/users/${user.id}`, { token: tenantAdmin.token, body: { roles: [{ role: 'platform_admin', scopeId: 'global' }] } }), 403, 'INSUFFICIENT_PERMISSIONS');
   });
 
@@ -194,7 +197,7 @@ describe('PATCH /users/:id', () => {
     const p = await person(s, admin, 'Short Lived', [{ role: 'member', scopeId: 'tenant-b' }]);
     expectStatus(await s.api('GET', '/api/v1/settings/catering.bufferPercentage/resolve?scope=tenant-b', { token: p.token }), 200);
     expectStatus(await s.api('PATCH', `/api/v1/users/${p.id}`, { token: admin, body: { roles: [{ role: 'member', scopeId: 'tenant-a' }] } }), 200);
-    await refused(s, () => s.api('GET', '/api/v1/settings/catering.bufferPercentage/resolve?scope=tenant-b', { token: p.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => s.api('GET', '/api/v1/settings/catering.bufferPercentage/resolve?scope=tenant-b', { token: p.token }), 404, 'SCOPE_NOT_FOUND');
     expectStatus(await s.api('PATCH', `/api/v1/users/${p.id}`, { token: tenantAdmin.token, body: { disabled: true } }), 200);
     await refused(s, () => s.api('GET', '/api/v1/me', { token: p.token }), 401, 'UNAUTHENTICATED');
     expectStatus(await s.api('PATCH', `/api/v1/users/${p.id}`, { token: admin, body: { disabled: false } }), 200);
@@ -205,7 +208,7 @@ describe('PATCH /users/:id', () => {
 describe('tokens', () => {
   it('issues a token once, lists it without the secret, and revokes it at once', async () => {
     const issued = expectStatus(await s.api('POST', '/api/v1/tokens', { token: owner.token, body: { name: 'CI deploys' } }), 201);
-    expect(issued).toEqual({ id: expect.any(String), name: 'CI deploys', token: expect.stringMatching(/^sb_/), prefix: issued.token.slice(0, 10), expiresAt: null });
+    expect(issued).toEqual({ id: expect.any(String), name: 'CI deploys', token: expect.stringMatching(/^sb_/), prefix: issued.token.slice(0, 10), expiresAt: expect.any(String) });
     expect(expectStatus(await s.api('GET', '/api/v1/me', { token: issued.token }), 200).user.id).toBe(owner.id);
     const list = expectStatus(await s.api('GET', '/api/v1/tokens', { token: owner.token }), 200);
     expect(list.total).toBe(2);
@@ -271,8 +274,9 @@ describe('authorization matrix', () => {
 
   let n = 0;
   /** A refused write changes nothing; an allowed one writes exactly one audit entry. */
-  async function check(allowed: boolean, request: () => Promise<ApiResponse>, okStatus: number, label: string) {
-    if (!allowed) return refused(s, request, 403, 'INSUFFICIENT_PERMISSIONS');
+  async function check(allowed: boolean, request: () => Promise<ApiResponse>, okStatus: number, label: string, known = true) {
+    // a scope the caller may not read answers as if it did not exist (issue 8 item 9)
+    if (!allowed) return known ? refused(s, request, 403, 'INSUFFICIENT_PERMISSIONS') : refused(s, request, 404, 'SCOPE_NOT_FOUND');
     const before = (await tableCounts(s)).auditLog;
     expect((await request()).status, label).toBe(okStatus);
     expect((await tableCounts(s)).auditLog, label).toBe(before + 1);
@@ -283,15 +287,16 @@ describe('authorization matrix', () => {
       const token = tokenOf(role);
       for (const target of TARGETS) {
         const label = `${role} @ ${target}`;
+        const known = target === 'global' || expected[role].read.includes(target);
         const read = await s.api('GET', `/api/v1/settings/catering.bufferPercentage/resolve?scope=${target}`, { token });
-        expect(read.status, label).toBe(expected[role].read.includes(target) ? 200 : 403);
-        if (read.status === 403) expect(read.body.error.code).toBe('INSUFFICIENT_PERMISSIONS');
+        expect(read.status, label).toBe(expected[role].read.includes(target) ? 200 : known ? 403 : 404);
+        if (read.status >= 400) expect(read.body.error.code).toBe(known ? 'INSUFFICIENT_PERMISSIONS' : 'SCOPE_NOT_FOUND');
 
         const put = () => s.api('PUT', '/api/v1/settings/catering.bufferPercentage', { token, body: { value: 5 + (n++ % 50), scope: target, reason: `matrix ${label}` } });
-        await check(expected[role].write.includes(target), put, 200, label);
+        await check(expected[role].write.includes(target), put, 200, label, known);
 
         const create = () => s.api('POST', '/api/v1/scopes', { token, body: { level: CHILD_LEVEL[target], parentId: target, name: `Made by ${label}` } });
-        await check(expected[role].createScope.includes(target), create, 201, label);
+        await check(expected[role].createScope.includes(target), create, 201, label, known);
       }
     });
   }

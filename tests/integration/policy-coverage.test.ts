@@ -59,7 +59,6 @@ const NO_PRINCIPAL: Record<string, string> = {
   'flags/table.cachedTable': INTERNAL,
   'flags/table.noteEvaluated': INTERNAL,
   'flags/table.flushEvaluated': 'housekeeping: writes last_evaluated_at, not a change anyone asks for',
-  'identity/password.verifyUserPassword': INTERNAL,
   'identity/principal.loadPrincipal': AUTHENTICATION,
   'identity/principal.authenticateToken': AUTHENTICATION,
   'identity/reach.toUser': INTERNAL,
@@ -67,9 +66,20 @@ const NO_PRINCIPAL: Record<string, string> = {
   'identity/reach.visibleRoles': INTERNAL,
   'identity/reach.auditScope': INTERNAL,
   'identity/sessions.authSettings': AUTHENTICATION,
-  'identity/sessions.signInWithPassword': AUTHENTICATION,
-  'identity/sessions.signInWithOidc': AUTHENTICATION,
   'identity/sessions.sessionPrincipal': AUTHENTICATION,
+  'identity/sessions.endSessions': INTERNAL,
+  'identity/sessions.clearLockout': INTERNAL,
+  'identity/sign-in.signInWithPassword': AUTHENTICATION,
+  'identity/sign-in.isLocked': AUTHENTICATION,
+  'identity/sign-in.actorOf': INTERNAL,
+  'identity/oidc.signInWithOidc': AUTHENTICATION,
+  'throttle/index.throttles': AUTHENTICATION,
+  'throttle/index.setRateLimits': 'configuration of this process (tests, operators)',
+  'throttle/index.takeApiByIp': AUTHENTICATION,
+  'throttle/index.takeApiByPrincipal': 'throttling: counts requests, decides nothing about rights',
+  'throttle/index.forgetSignInFailures': INTERNAL,
+  'throttle/limiter.TokenBuckets': INTERNAL,
+  'throttle/limiter.FailureBackoff': INTERNAL,
   'identity/tokens.hashToken': AUTHENTICATION,
   'identity/tokens.insertToken': INTERNAL,
   'identity/write.insertFirstAdmin': SETUP,
@@ -108,6 +118,8 @@ const NO_PRINCIPAL: Record<string, string> = {
 /** Entry points that take a principal but act on the caller's own account only: nothing to decide. */
 const SELF_ONLY: Record<string, string> = {
   'identity/read.getMe': 'the caller reads their own account',
+  'identity/sessions.signOutEverywhere': "the caller ends their own sessions",
+  'identity/password.confirmPassword': "the caller re-enters their own password",
 };
 
 interface World {
@@ -129,6 +141,7 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'audit/export.exportAudit': (w, f) => f(...args(w.app, w.low, { format: 'json' })),
   'audit/read.authorizedQuery': (w, f) => f(...args(w.app, w.low, {})),
   'audit/read.listAudit': (w, f) => f(...args(w.app, w.low, page)),
+  'audit/read.visibleEntries': (w, f) => f(...args(w.app, w.low, [])),
   'audit/read.verifyAudit': (w, f) => f(...args(w.app, w.low)),
   'compare/compare.compareScopes': (w, f) => f(...args(w.app, w.low, { left: 'tenant-b', right: 'tenant-a' })),
   'compare/promote.promote': (w, f) => f(...args(w.app, w.low, { from: 'tenant-b', to: 'tenant-a', keys: ['auth.maxLoginAttempts'], flags: [] }, { confirm: false }, ctx)),
@@ -166,6 +179,8 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'identity/tokens.issueToken': (w, f) => f(...args(w.app, w.low, { name: 't', userId: w.other.id }, ctx)),
   'identity/tokens.listTokens': (w, f) => f(...args(w.app, w.low, { userId: w.other.id, ...page })),
   'identity/tokens.revokeToken': (w, f) => f(...args(w.app, w.low, w.adminTokenId, ctx)),
+  'scopes/path.refuseAt': (w, f) => f(...args(w.low, ['tenant-b', 'global'], 'refused')),
+  'identity/tokens.renewToken': (w, f) => f(...args(w.app, w.low, w.adminTokenId, ctx)),
   'identity/write.createUser': (w, f) => f(...args(w.app, w.low, { email: 'n@example.com', name: 'N', password: 'a long enough password', roles: [{ role: 'member', scopeId: 'tenant-b' }] }, ctx)),
   'identity/write.updateUser': (w, f) => f(...args(w.app, w.low, w.other.id, { name: 'Renamed' }, ctx)),
   'preferences/keys.preferenceContext': (w, f) => f(...args(w.app, w.low, {})),
@@ -307,10 +322,11 @@ describe('every service entry point consults lib/auth/policy.ts', () => {
         );
     }
     expect(refusedCodes).toEqual({
-      'settings/write.setValue': 'INSUFFICIENT_PERMISSIONS',
+      // tenant-b is not the low caller's to read: it answers as if it did not exist (issue 8 item 9)
+      'settings/write.setValue': 'SCOPE_NOT_FOUND',
       'flags/write.createFlag': 'INSUFFICIENT_PERMISSIONS',
       'registry/catalogs.loadCatalog': 'INSUFFICIENT_PERMISSIONS',
-      'scopes/write.deleteScope': 'INSUFFICIENT_PERMISSIONS',
+      'scopes/write.deleteScope': 'SCOPE_NOT_FOUND',
       'identity/tokens.revokeToken': 'NOT_FOUND', // someone else's token is "not found" to a caller who may not manage it
     });
   });

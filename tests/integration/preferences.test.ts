@@ -81,7 +81,7 @@ describe('preferences', () => {
     await refused(s, () => s.api('GET', `${PREFS}/catering.bufferPercentage`, { token: alice.token }), 400, 'SCOPE_NOT_ALLOWED');
     await refused(s, () => s.api('GET', `${PREFS}/no.such`, { token: alice.token }), 404, 'SETTING_NOT_FOUND');
     await refused(s, () => s.api('DELETE', `${PREFS}/catering.bufferPercentage`, { token: alice.token }), 400, 'SCOPE_NOT_ALLOWED');
-    await refused(s, () => s.api('GET', `${PREFS}?scope=tenant-b`, { token: bob.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => s.api('GET', `${PREFS}?scope=tenant-b`, { token: bob.token }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('GET', `${PREFS}?scope=Not-Valid!`, { token: bob.token }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('GET', `${PREFS}?scope=no-such`, { token: bob.token }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('GET', PREFS), 401, 'UNAUTHENTICATED');

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settingDefinitions } from '@/lib/db/schema';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, OVERSIZED, person, refused, WORLD, type Person } from './support';
 
@@ -29,12 +31,13 @@ afterAll(async () => {
 });
 
 describe('hierarchy', () => {
-  it('lists the built-in levels, global first', async () => {
+  it('lists the built-in levels, global first and the built-in user level last (API.md)', async () => {
     const res = expectStatus(await s.api('GET', '/api/v1/hierarchy', { token: member.token }), 200);
     expect(res.levels).toEqual([
       { key: 'global', label: 'Global', parentKey: null, position: 0 },
       { key: 'tenant', label: 'Tenant', parentKey: 'global', position: 1 },
       { key: 'event', label: 'Event', parentKey: 'tenant', position: 2 },
+      { key: 'user', label: 'User', parentKey: null, position: 3 },
     ]);
   });
 
@@ -42,7 +45,7 @@ describe('hierarchy', () => {
     const res = await s.api('POST', '/api/v1/hierarchy', { token: admin, body: { key: 'project', label: 'Project', parentKey: 'global' } });
     expect(expectStatus(res, 201)).toEqual({ key: 'project', label: 'Project', parentKey: 'global', position: 1 });
     const levels = (await s.api('GET', '/api/v1/hierarchy', { token: admin })).body.levels;
-    expect(levels.map((l: { key: string }) => l.key)).toEqual(['global', 'tenant', 'event', 'project']);
+    expect(levels.map((l: { key: string }) => l.key)).toEqual(['global', 'tenant', 'event', 'project', 'user']);
     expect(levels.find((l: { key: string }) => l.key === 'project')).toEqual(res.body);
   });
 
@@ -93,13 +96,13 @@ describe('scopes', () => {
     await refused(s, post({ level: 'tenant', parentId: 'global', name: 'X', color: 'red' }), 400, 'INVALID_REQUEST');
     await refused(s, post({ level: 'tenant', parentId: 'global', name: 42 }), 400, 'INVALID_REQUEST');
     await refused(s, post({ level: 'tenant', parentId: 'global', name: '   ' }), 400, 'INVALID_REQUEST');
-    await refused(s, post({ level: 'event', parentId: 'tenant-b', name: 'Not mine' }, tenantAdmin.token), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, post({ level: 'event', parentId: 'tenant-b', name: 'Not mine' }, tenantAdmin.token), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('POST', '/api/v1/scopes', { token: admin, raw: '{"level":"tenant",' }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('POST', '/api/v1/scopes', { token: admin, raw: '{"level":"tenant","parentId":"global","name":"P","__proto__":{"x":1}}' }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('POST', '/api/v1/scopes', { token: admin, raw: OVERSIZED }), 413, 'PAYLOAD_TOO_LARGE');
     await refused(s, () => s.api('GET', '/api/v1/scopes/no-such-scope', { token: admin }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('GET', '/api/v1/scopes/Not_A_Scope!', { token: admin }), 400, 'INVALID_REQUEST');
-    await refused(s, () => s.api('GET', '/api/v1/scopes/tenant-b', { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => s.api('GET', '/api/v1/scopes/tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => s.api('GET', '/api/v1/scopes?level=Tenant', { token: admin }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('GET', '/api/v1/scopes?parentId=BAD!', { token: admin }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('GET', '/api/v1/scopes'), 401, 'UNAUTHENTICATED');
@@ -118,7 +121,8 @@ describe('scopes', () => {
     const helper = await person(s, admin, 'C Helper', [{ role: 'owner', scopeId: 'event-c1' }]);
     await refused(s, del('event-c1'), 409, 'CONFLICT');
     expectStatus(await s.api('PATCH', `/api/v1/users/${helper.id}`, { token: admin, body: { roles: [] } }), 200);
-    await refused(s, del('event-c1', tenantAdmin.token), 403, 'INSUFFICIENT_PERMISSIONS');
+    // outside their tenant: as if it did not exist (issue 8 item 9)
+    await refused(s, del('event-c1', tenantAdmin.token), 404, 'SCOPE_NOT_FOUND');
     expect(expectStatus(await s.api('DELETE', '/api/v1/scopes/event-c1', { token: admin }), 200)).toEqual({ deleted: true });
     await refused(s, () => s.api('GET', '/api/v1/scopes/event-c1', { token: admin }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, del('event-c1'), 404, 'SCOPE_NOT_FOUND');
@@ -144,10 +148,13 @@ describe('definitions', () => {
     await refused(s, () => s.api('GET', '/api/v1/definitions?kind=x', { token: member.token }), 400, 'INVALID_REQUEST');
   });
 
-  it('masks the default of a secret definition', async () => {
+  it('refuses a default on a secret definition, and masks the default of an older one', async () => {
     const body = { key: 'kiosk.apiKey', label: 'Kiosk API key', category: 'kiosk', type: 'secret', defaultValue: 'factory-default-key', allowedLevels: ['global'] };
-    const made = expectStatus(await s.api('POST', '/api/v1/definitions', { token: admin, body }), 201);
-    expect(made).toMatchObject({ key: 'kiosk.apiKey', defaultValue: '********', isSecret: true, source: 'ui' });
+    expect((await refused(s, () => s.api('POST', '/api/v1/definitions', { token: admin, body }), 400, 'INVALID_REQUEST')).field).toBe('defaultValue');
+    expectStatus(await s.api('POST', '/api/v1/definitions', { token: admin, body: { ...body, defaultValue: '' } }), 201);
+    // a row from before secret defaults were refused
+    await s.app.db.update(settingDefinitions).set({ defaultValue: 'factory-default-key' }).where(eq(settingDefinitions.key, 'kiosk.apiKey'));
+    s.app.caches.invalidate({ type: 'definitions' });
     const listed = (await s.api('GET', '/api/v1/definitions?category=kiosk', { token: admin })).body.definitions;
     expect(listed.find((d: { key: string }) => d.key === 'kiosk.apiKey').defaultValue).toBe('********');
     expect(JSON.stringify(listed)).not.toContain('factory-default-key');

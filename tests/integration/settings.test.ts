@@ -175,7 +175,10 @@ describe('settings API', () => {
     expect(row.ciphertext).not.toContain('sk-live');
     expect(JSON.stringify(await s.app.db.select().from(auditLog))).not.toContain('sk-live');
     expect((await resolve('sms.providerApiKey', 'scope=global')).body.value).toBe('********');
-    await refused(() => s.api('POST', '/api/v1/settings/sms.providerApiKey/reveal', { token, body: { scope: 'global', password: 'wrong password!' } }), 401, 'UNAUTHENTICATED');
+    // a wrong password is refused and audited (issue 8 item 4), nothing else is written
+    const wrong = await s.api('POST', '/api/v1/settings/sms.providerApiKey/reveal', { token, body: { scope: 'global', password: 'wrong password!' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('UNAUTHENTICATED');
     const reveal = await s.api('POST', '/api/v1/settings/sms.providerApiKey/reveal', { token, body: { scope: 'global', password: ADMIN.password } });
     expect(reveal.body.value).toBe('sk-live-123456');
   });

@@ -5,6 +5,7 @@ import {
   ZIssuedToken,
   ZIssueTokenBody,
   ZMe,
+  ZSessionsEnded,
   ZTokenInfo,
   ZTokenListQuery,
   ZUpdateUserBody,
@@ -13,7 +14,8 @@ import {
 } from '@/lib/schemas/identity';
 import { route } from '../router';
 import { getMe, getUser, listUsers } from '@/lib/services/identity/read';
-import { issueToken, listTokens, revokeToken } from '@/lib/services/identity/tokens';
+import { issueToken, listTokens, renewToken, revokeToken } from '@/lib/services/identity/tokens';
+import { signOutEverywhere } from '@/lib/services/identity/sessions';
 import { createUser, updateUser } from '@/lib/services/identity/write';
 
 const tags = ['Users and tokens'];
@@ -26,6 +28,14 @@ export const identityRoutes = [
     tags,
     response: ZMe,
     handler: ({ app, principal }) => getMe(app, principal),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/api/v1/me/sessions',
+    summary: "Sign out everywhere: end every browser session of the caller at once (API tokens are not affected)",
+    tags,
+    response: ZSessionsEnded,
+    handler: ({ app, principal, change }) => signOutEverywhere(app, principal, change),
   }),
   route({
     method: 'POST',
@@ -69,7 +79,7 @@ export const identityRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/tokens',
-    summary: 'Issue an API token (shown once); platform admins may issue one acting as another user',
+    summary: 'Issue an API token (shown once; expires within auth.tokenMaxLifetimeDays, default 90 days, and never after the token making the request); platform admins may issue one acting as another user',
     tags,
     body: ZIssueTokenBody,
     response: ZIssuedToken,
@@ -86,6 +96,15 @@ export const identityRoutes = [
     query: ZTokenListQuery,
     response: z.object({ tokens: z.array(ZTokenInfo), total: z.number() }),
     handler: ({ app, principal, query }) => listTokens(app, principal, query),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/tokens/:id/renew',
+    summary: 'Move a live token\'s expiry to the latest allowed: auth.tokenMaxLifetimeDays ahead, never past the token making the request',
+    tags,
+    response: ZTokenInfo,
+    errors: ['NOT_FOUND', 'CONFLICT'],
+    handler: ({ app, principal, params, change }) => renewToken(app, principal, params.id, change),
   }),
   route({
     method: 'DELETE',

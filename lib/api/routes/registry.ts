@@ -30,10 +30,13 @@ export const registryRoutes = [
   route({
     method: 'GET',
     path: '/api/v1/hierarchy',
-    summary: 'The hierarchy levels, global first (`user` is implicit: user values are addressed as user:<id>)',
+    summary: 'The hierarchy levels, global first, then the built-in `user` level last (user values are addressed as user:<id> and sit above every scope)',
     tags: hierarchyTags,
     response: z.object({ levels: z.array(ZLevel) }),
-    handler: async ({ app }) => ({ levels: await getLevels(app) }),
+    handler: async ({ app }) => {
+      const levels = await getLevels(app);
+      return { levels: [...levels, { key: 'user', label: 'User', parentKey: null, position: levels.length }] };
+    },
   }),
   route({
     method: 'POST',

@@ -4,7 +4,7 @@ import type { TAuditEntry } from '@/lib/schemas/api';
 import type { TAuditFilters } from '@/lib/schemas/audit';
 import type { App } from '../kernel/app';
 import { queryAudit } from './query';
-import { authorizedQuery } from './read';
+import { authorizedQuery, visibleEntries } from './read';
 
 export const EXPORT_MAX_ROWS = 100_000;
 
@@ -18,7 +18,8 @@ export interface AuditExport {
 
 export async function exportAudit(app: App, principal: Principal, q: TAuditFilters & { format: 'csv' | 'json' }): Promise<AuditExport> {
   const { format, ...filters } = q;
-  const { entries, total } = await queryAudit(app.db, { ...(await authorizedQuery(app, principal, filters)), limit: EXPORT_MAX_ROWS, offset: 0 });
+  const page = await queryAudit(app.db, { ...(await authorizedQuery(app, principal, filters)), limit: EXPORT_MAX_ROWS, offset: 0 });
+  const [entries, total] = [await visibleEntries(app, principal, page.entries), page.total];
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   if (format === 'csv') return { filename: `audit-${stamp}.csv`, contentType: 'text/csv; charset=utf-8', body: auditCsv(entries), total };
   const body = JSON.stringify({ exportedAt: new Date().toISOString(), exportedBy: principal.userId, total, entries });

@@ -1,12 +1,14 @@
 import 'server-only';
-import type { Principal } from '@/lib/auth/policy';
+import { can, type Principal } from '@/lib/auth/policy';
+import { fail } from '../kernel/errors';
 import type { App } from '../kernel/app';
 import { resolveContext, type ContextInput } from '../scopes/context';
 import { scopePath } from '../scopes/path';
 import { defsAt, documentOf, projectPath } from './document';
 
+/** The global settings as one document: for platform admins (API.md), whose reach the document covers. */
 export async function getSystemDocument(app: App, principal: Principal) {
-  await resolveContext(app, principal, { scope: 'global' });
+  if (!can(principal, 'settings.system')) fail('INSUFFICIENT_PERMISSIONS', 'Only platform admins read the system document');
   const path = await scopePath(app, 'global');
   return documentOf(app, await defsAt(app, 'global'), path);
 }

@@ -3,7 +3,7 @@ import { can, ROLE_LEVEL, type Principal, type RoleBinding } from '@/lib/auth/po
 import type { TUser } from '@/lib/schemas/identity';
 import type { App } from '../kernel/app';
 import { fail, ServiceError } from '../kernel/errors';
-import { pathIds, scopePath } from '../scopes/path';
+import { pathIds, refuseAt, scopePath } from '../scopes/path';
 import { scopesWhere } from '../scopes/read';
 import type { UserRow } from './store';
 
@@ -26,7 +26,7 @@ export async function checkGrants(app: App, principal: Principal, roles: RoleBin
     const path = await scopePath(app, r.scopeId).catch((e) => {
       throw e instanceof ServiceError && e.code === 'SCOPE_NOT_FOUND' ? new ServiceError('SCOPE_NOT_FOUND', `No scope "${r.scopeId}"`, field) : e;
     });
-    if (!can(principal, 'users.write', { scopePath: pathIds(path) })) fail('INSUFFICIENT_PERMISSIONS', `You may not grant roles at scope "${r.scopeId}"`, field);
+    if (!can(principal, 'users.write', { scopePath: pathIds(path) })) refuseAt(principal, pathIds(path), `You may not grant roles at scope "${r.scopeId}"`, { field });
     const level = ROLE_LEVEL[r.role];
     if (level && path[0].level !== level) {
       fail('INVALID_REQUEST', `${r.role} is bound to a ${level} scope; "${r.scopeId}" is a ${path[0].level}`, field);

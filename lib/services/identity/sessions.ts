@@ -1,7 +1,6 @@
 import 'server-only';
+import type { Principal } from '@/lib/auth/policy';
 import type { Executor } from '@/lib/db/client';
-import { hashPassword, verifyPassword } from '@/lib/auth/passwords';
-import { primaryRole, type Principal } from '@/lib/auth/policy';
 import { appendAudit } from '../audit/append';
 import type { ChangeContext } from '../audit/types';
 import type { App } from '../kernel/app';
@@ -10,18 +9,25 @@ import { getRegistry } from '../registry/read';
 import { scopePath } from '../scopes/path';
 import { resolveInternal } from '../settings/resolve';
 import { loadPrincipal } from './principal';
-import { selectUser, selectUserByEmail, updateUserRow, type UserRow } from './store';
+import { bumpSessionEpoch, selectSessionEpoch, updateUserRow } from './store';
 
 /**
- * Browser sign-in and sessions: password checks with lockout, and whether a session is still alive.
- * Switchboard's own security settings come from its own registry, resolved at global; a key the
- * registry does not define falls back to these defaults.
+ * Browser sessions and Switchboard's own security settings, which come from its own registry, resolved
+ * at global; a key the registry does not define falls back to these defaults.
  */
-export const AUTH_DEFAULTS = { maxLoginAttempts: 5, lockoutDurationMinutes: 30, sessionExpirationDays: 30, inactivityTimeoutMinutes: 60 };
+export const AUTH_DEFAULTS = {
+  maxLoginAttempts: 5,
+  lockoutDurationMinutes: 30,
+  autoResetAfterMinutes: 60,
+  maxLockCount: 3,
+  sessionExpirationDays: 30,
+  inactivityTimeoutMinutes: 60,
+  tokenMaxLifetimeDays: 90,
+};
 export type AuthSettings = typeof AUTH_DEFAULTS;
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
+export const MINUTE = 60_000;
+export const DAY = 24 * 60 * MINUTE;
 
 export async function authSettings(app: App): Promise<AuthSettings> {
   const registry = await getRegistry(app);
@@ -36,102 +42,6 @@ export async function authSettings(app: App): Promise<AuthSettings> {
   return out;
 }
 
-export type SignInResult =
-  | { ok: true; user: { id: string; email: string; name: string } }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; retryAfterMinutes: number };
-
-// Unknown e-mails still pay for one hash check, so response times do not tell which accounts exist.
-let dummyHash: Promise<string> | undefined;
-const burnHashCheck = (password: string) => (dummyHash ??= hashPassword('switchboard timing decoy')).then((h) => verifyPassword(password, h));
-
-const minutesLeft = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / MINUTE));
-
-async function actorOf(tx: Executor, userId: string) {
-  const p = await loadPrincipal(tx, userId, 'session');
-  return { id: userId, name: p?.name ?? null, role: p ? primaryRole(p) : null };
-}
-
-/**
- * Email + password → the user, or why not. Failed attempts count up on the user; reaching
- * `auth.maxLoginAttempts` locks the account for `auth.lockoutDurationMinutes` (and restarts the count);
- * while locked even the right password is refused. Every outcome is audited in the transaction that
- * updates the counter.
- */
-export async function signInWithPassword(app: App, input: { email: string; password: string }, meta: { ip: string | null }): Promise<SignInResult> {
-  const email = input.email.trim().toLowerCase();
-  const ctx = (actor: ChangeContext['actor']): ChangeContext => ({ actor, source: 'manual', ip: meta.ip });
-  const row = await selectUserByEmail(app.db, email);
-
-  if (!row || row.disabled) {
-    await burnHashCheck(input.password);
-    await inTransaction(app, (tx) =>
-      appendAudit(tx, ctx({ id: row?.id ?? null, name: row?.name ?? null, role: null }), [
-        { action: 'auth.signin', details: { outcome: 'failure', method: 'password', email, reason: row ? 'disabled' : 'unknown_email' } },
-      ]),
-    );
-    return { ok: false, reason: 'invalid' };
-  }
-
-  const settings = await authSettings(app);
-  const passwordOk = row.lockedUntil && row.lockedUntil > new Date() ? false : await verifyPassword(input.password, row.passwordHash);
-  return inTransaction(app, (tx) => recordAttempt(tx, row, passwordOk, settings, email, ctx));
-}
-
-/** Counts one password attempt on the user (under a row lock) and audits its outcome. */
-async function recordAttempt(
-  tx: Executor,
-  row: UserRow,
-  passwordOk: boolean,
-  settings: AuthSettings,
-  email: string,
-  ctx: (actor: ChangeContext['actor']) => ChangeContext,
-): Promise<SignInResult> {
-  // re-read under a row lock: concurrent attempts must each count
-  const user = (await selectUser(tx, row.id, { forUpdate: true })) ?? row;
-  const now = new Date();
-  const actor = await actorOf(tx, user.id);
-  if (user.lockedUntil && user.lockedUntil > now) {
-    await appendAudit(tx, ctx(actor), [{ action: 'auth.signin', details: { outcome: 'locked', method: 'password', email, lockedUntil: user.lockedUntil.toISOString() } }]);
-    return { ok: false, reason: 'locked', retryAfterMinutes: minutesLeft(user.lockedUntil, now) };
-  }
-  if (passwordOk) {
-    await updateUserRow(tx, user.id, { failedLoginAttempts: 0, lockedUntil: null });
-    await appendAudit(tx, ctx(actor), [{ action: 'auth.signin', details: { outcome: 'success', method: 'password', email } }]);
-    return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
-  }
-  const attempts = user.failedLoginAttempts + 1;
-  const entries = [{ action: 'auth.signin', details: { outcome: 'failure', method: 'password', email, attempts } }];
-  if (attempts < settings.maxLoginAttempts) {
-    await updateUserRow(tx, user.id, { failedLoginAttempts: attempts });
-    await appendAudit(tx, ctx(actor), entries);
-    return { ok: false, reason: 'invalid' };
-  }
-  const lockedUntil = new Date(now.getTime() + settings.lockoutDurationMinutes * MINUTE);
-  await updateUserRow(tx, user.id, { failedLoginAttempts: 0, lockedUntil });
-  await appendAudit(tx, ctx(actor), [
-    ...entries,
-    { action: 'auth.lockout', details: { userId: user.id, email, attempts, lockedUntil: lockedUntil.toISOString() } },
-  ]);
-  return { ok: false, reason: 'locked', retryAfterMinutes: minutesLeft(lockedUntil, now) };
-}
-
-/**
- * OIDC sign-in: the identity provider's verified e-mail must belong to an existing, enabled user
- * (no accounts are created on the fly). Audited like password sign-ins.
- */
-export async function signInWithOidc(app: App, claims: { email?: unknown; email_verified?: unknown }, meta: { ip: string | null; issuer: string }) {
-  const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
-  const row = email && claims.email_verified === true ? await selectUserByEmail(app.db, email) : undefined;
-  const user = row && !row.disabled ? row : undefined;
-  await inTransaction(app, async (tx) =>
-    appendAudit(tx, { actor: user ? await actorOf(tx, user.id) : { id: null, name: null, role: null }, source: 'manual', ip: meta.ip }, [
-      { action: 'auth.signin', details: { outcome: user ? 'success' : 'failure', method: 'oidc', issuer: meta.issuer, email: email || null } },
-    ]),
-  );
-  return user ? { id: user.id, email: user.email, name: user.name } : null;
-}
-
 /** What Switchboard keeps in a session token (besides next-auth's own `sub`, `iat`, `exp`). */
 export interface SessionClaims {
   sub?: unknown;
@@ -139,22 +49,46 @@ export interface SessionClaims {
   signedInAt?: unknown;
   /** ms since epoch: the last time the session was seen in use (inactivity timeout). */
   lastActivity?: unknown;
+  /** The user's session epoch at sign-in; a session from an older epoch has been ended. */
+  epoch?: unknown;
 }
 
 /**
  * The principal of a live session, or null: expired by `auth.sessionExpirationDays` since sign-in, idle
- * longer than `auth.inactivityTimeoutMinutes`, or its user gone or disabled. Roles are re-read, cached briefly.
+ * longer than `auth.inactivityTimeoutMinutes`, ended (its epoch is not the user's current one), or its
+ * user gone or disabled. Roles are re-read, cached briefly (the cache is dropped on every epoch bump).
  */
 export async function sessionPrincipal(app: App, claims: SessionClaims, now = Date.now()): Promise<Principal | null> {
-  const { sub, signedInAt, lastActivity } = claims;
-  if (typeof sub !== 'string' || typeof signedInAt !== 'number' || typeof lastActivity !== 'number') return null;
+  const { sub, signedInAt, lastActivity, epoch } = claims;
+  if (typeof sub !== 'string' || typeof signedInAt !== 'number' || typeof lastActivity !== 'number' || typeof epoch !== 'number') return null;
   const settings = await authSettings(app);
   if (now - signedInAt > settings.sessionExpirationDays * DAY) return null;
   if (now - lastActivity > settings.inactivityTimeoutMinutes * MINUTE) return null;
-  const cacheKey = `session:${sub}`;
+  const cacheKey = `session:${sub}:${epoch}`;
   const cached = app.caches.getPrincipal(cacheKey);
   if (cached) return cached;
+  if ((await selectSessionEpoch(app.db, sub)) !== epoch) return null;
   const principal = await loadPrincipal(app.db, sub, 'session');
   if (principal) app.caches.setPrincipal(cacheKey, principal);
   return principal;
+}
+
+/** Ends every browser session of a user at once (sign out everywhere, password, role or disabled change); the caller reports `principals` changed. */
+export async function endSessions(tx: Executor, userId: string) {
+  await bumpSessionEpoch(tx, userId);
+}
+
+/** Clears lockouts and failure counts: an admin set a new password, or the user signed in through single sign-on. */
+export async function clearLockout(tx: Executor, userId: string) {
+  await updateUserRow(tx, userId, { failedLoginAttempts: 0, lockedUntil: null, lockCount: 0, lastFailedLoginAt: null });
+}
+
+/** Sign out everywhere: every browser session of the caller ends now, on every instance. Audited. */
+export async function signOutEverywhere(app: App, principal: Principal, ctx: ChangeContext): Promise<{ ended: true }> {
+  return inTransaction(app, async (tx, changed) => {
+    await endSessions(tx, principal.userId);
+    await appendAudit(tx, ctx, [{ action: 'auth.signout_everywhere', details: { userId: principal.userId } }]);
+    changed({ type: 'principals' });
+    return { ended: true };
+  });
 }

@@ -112,3 +112,26 @@ export async function updateTokenRow(db: Executor, id: string, set: Partial<Toke
   const [row] = await db.update(apiTokens).set(set).where(eq(apiTokens.id, id)).returning();
   return row;
 }
+
+// ------------------------------------------------------------------ sessions and lockouts
+
+/** Ends every browser session of the user: sessions carry the epoch they began in. */
+export async function bumpSessionEpoch(tx: Executor, id: string): Promise<void> {
+  await tx.update(users).set({ sessionEpoch: sql`${users.sessionEpoch} + 1` }).where(eq(users.id, id));
+}
+
+export async function selectSessionEpoch(db: Executor, id: string): Promise<number | undefined> {
+  const [row] = await db.select({ epoch: users.sessionEpoch }).from(users).where(eq(users.id, id));
+  return row?.epoch;
+}
+
+/** Replaces a password hash only if it is still `expected` (a concurrent password change wins). */
+export async function replacePasswordHash(db: Executor, id: string, expected: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(and(eq(users.id, id), eq(users.passwordHash, expected)));
+}
+
+/** Revokes every live token of a user; returns how many. */
+export async function revokeTokensOf(tx: Executor, userId: string, at: Date): Promise<number> {
+  const rows = await tx.update(apiTokens).set({ revokedAt: at }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+  return rows.length;
+}

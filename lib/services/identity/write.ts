@@ -11,7 +11,10 @@ import { newId } from '../kernel/ids';
 import { inTransaction } from '../kernel/transaction';
 import { pathIds, scopePath } from '../scopes/path';
 import { auditScope, checkGrants, toUser, userReach, visibleRoles, within } from './reach';
-import { deleteRoleBinding, insertRoleBindings, insertUser, rolesOf, selectUser, selectUserByEmail, updateUserRow, type UserRow } from './store';
+import { forgetSignInFailures } from '../throttle';
+import { confirmPassword } from './password';
+import { clearLockout, endSessions } from './sessions';
+import { deleteRoleBinding, insertRoleBindings, insertUser, revokeTokensOf, rolesOf, selectUser, selectUserByEmail, updateUserRow, type UserRow } from './store';
 
 const isUniqueViolation = (e: unknown): boolean => {
   const err = e as { code?: string; cause?: unknown } | null;
@@ -61,20 +64,32 @@ function accountChanges(row: UserRow, input: TUpdateUser, passwordHash: string |
   return { set, oldValue, newValue };
 }
 
+/** A self-service password change needs the current password (re-authentication, throttled and audited). */
+async function checkOwnPasswordChange(app: App, principal: Principal, input: TUpdateUser, self: boolean, ctx: ChangeContext) {
+  if (!self || input.password === undefined) return;
+  if (input.currentPassword === undefined) fail('INVALID_REQUEST', 'Send your current password (currentPassword) to change it', 'currentPassword');
+  await confirmPassword(app, principal, input.currentPassword, ctx, 'user.password_change', 'currentPassword');
+}
+
 /**
  * Name, password and disabled change the whole account, so on someone else they need reach over every
  * role the user holds; `roles` replaces the bindings within the caller's reach and keeps the others.
- * Nobody changes their own roles or disables themselves (no admin locks the door behind them).
+ * Nobody changes their own roles or disables themselves (no admin locks the door behind them). A new
+ * password, changed roles or disabling end every session of the user; `revokeTokens` with a new
+ * password also revokes their API tokens; an admin's new password lifts a lockout.
  */
 export async function updateUser(app: App, principal: Principal, id: string, input: TUpdateUser, ctx: ChangeContext): Promise<TUser> {
   const userId = id === 'me' ? principal.userId : id;
   const self = userId === principal.userId;
-  if (Object.values(input).every((v) => v === undefined)) fail('INVALID_REQUEST', 'Nothing to change: send name, password, disabled or roles');
+  const { revokeTokens } = input;
+  if ([input.name, input.password, input.disabled, input.roles].every((v) => v === undefined)) fail('INVALID_REQUEST', 'Nothing to change: send name, password, disabled or roles');
+  if (revokeTokens && input.password === undefined) fail('INVALID_REQUEST', 'revokeTokens goes with a new password', 'revokeTokens');
   if (self && (input.roles !== undefined || input.disabled !== undefined)) fail('INSUFFICIENT_PERMISSIONS', 'You may not change your own roles or disable yourself');
   const reach = self ? null : await userReach(app, principal, 'users.read');
   const granted = input.roles ? await checkGrants(app, principal, input.roles) : undefined;
+  await checkOwnPasswordChange(app, principal, input, self, ctx);
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  return inTransaction(app, async (tx, changed) => {
+  const user = await inTransaction(app, async (tx, changed) => {
     const row = await selectUser(tx, userId, { forUpdate: true });
     const before = row ? ((await rolesOf(tx, [userId])).get(userId) ?? []) : [];
     if (!row || !within(reach, before)) fail('NOT_FOUND', `No user ${id}`);
@@ -84,18 +99,26 @@ export async function updateUser(app: App, principal: Principal, id: string, inp
     if (!self && account && !ownsAccount) fail('INSUFFICIENT_PERMISSIONS', 'This user also holds roles outside your reach; only an admin over all of them may change the account');
     const { set, oldValue, newValue } = accountChanges(row, input, passwordHash);
     const updated = await updateUserRow(tx, userId, set);
+    const after = granted ? [...before.filter((_, i) => !managed[i]), ...granted] : before;
+    const rolesChanged = !!granted && (after.length !== before.length || after.some((r) => !before.some((x) => sameBinding(x, r))));
     if (granted) {
-      const after = [...before.filter((_, i) => !managed[i]), ...granted];
       await replaceRoles(tx, userId, before, after);
       [oldValue.roles, newValue.roles] = [before, after];
     }
+    // sessions begun under the old password, roles or enabled account end now
+    if (passwordHash || set.disabled !== undefined || rolesChanged) await endSessions(tx, userId);
+    if (passwordHash && !self) await clearLockout(tx, userId);
+    const tokensRevoked = passwordHash && revokeTokens ? await revokeTokensOf(tx, userId, new Date()) : undefined;
     // filed where the caller acts: the roles granted, then those they manage
     const scopeId = auditScope([...(granted ?? []), ...before.filter((_, i) => managed[i]), ...before]);
-    const details = { userId, ...(passwordHash ? { passwordChanged: true } : {}) };
+    const details = { userId, ...(passwordHash ? { passwordChanged: true, by: self ? 'self' : 'admin' } : {}), ...(tokensRevoked !== undefined ? { tokensRevoked } : {}) };
     await appendAudit(tx, ctx, [{ action: 'user.update', scopeId, oldValue, newValue, details }]);
     changed({ type: 'principals' });
     return toUser(updated, visibleRoles(reach, (await rolesOf(tx, [userId])).get(userId) ?? []));
   });
+  // an admin's new password is the way back in: the e-mail's sign-in backoff ends too (on this instance)
+  if (passwordHash && !self) forgetSignInFailures(app, user.email);
+  return user;
 }
 
 /** The first platform admin (setup's bootstrap, which is authorized by being first; the caller audits). */

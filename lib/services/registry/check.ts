@@ -30,6 +30,10 @@ export function parseDefinition(input: unknown): TDefinition {
     const i = r.error.issues[0];
     fail('INVALID_REQUEST', `${i.path.join('.') || 'definition'}: ${i.message}`, i.path.join('.') || undefined);
   }
+  // a default is stored and shown in plain text (definitions are public to every signed-in caller): no secret may have one
+  if (isSecret(r.data) && r.data.defaultValue !== '' && r.data.defaultValue !== null && r.data.defaultValue !== undefined) {
+    fail('INVALID_REQUEST', 'A secret setting cannot have a default (defaults are stored and shown in plain text): leave it empty and set a value', 'defaultValue');
+  }
   // a secret-typed setting is secret whatever the flag says; answer what is stored
   return { ...r.data, isSecret: isSecret(r.data) };
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { can, type Principal } from '@/lib/auth/policy';
-import { isSecret } from '@/lib/engine/secrecy';
+import { isSecret, REDACTED } from '@/lib/engine/secrecy';
 import type { TDefinition, TDefinitionInput } from '@/lib/schemas/definition';
 import { appendAudit } from '../audit/append';
 import type { ChangeContext } from '../audit/types';
@@ -21,6 +21,9 @@ import {
   upsertCategory,
 } from './store';
 
+/** A definition as its audit entry records it: a secret's default (only older rows can have one) redacted. */
+const audited = (def: TDefinition) => (isSecret(def) && def.defaultValue !== '' && def.defaultValue != null ? { ...def, defaultValue: REDACTED } : def);
+
 function requireRegistryWriter(principal: Principal) {
   if (!can(principal, 'definitions.write')) fail('INSUFFICIENT_PERMISSIONS', 'Only platform admins change the registry');
 }
@@ -35,7 +38,7 @@ export async function createDefinition(app: App, principal: Principal, input: TD
     await checkDefinition(tx, def, keys);
     await upsertCategory(tx, def.category);
     await insertDefinition(tx, definitionToRow(def, await nextPosition(tx, def.category)));
-    await appendAudit(tx, ctx, [{ action: 'definition.create', key: def.key, newValue: def }]);
+    await appendAudit(tx, ctx, [{ action: 'definition.create', key: def.key, newValue: audited(def) }]);
     changed({ type: 'definitions' });
     return def;
   });
@@ -59,7 +62,7 @@ export async function updateDefinition(app: App, principal: Principal, key: stri
     await upsertCategory(tx, def.category);
     const position = def.category === before.category ? row.position : await nextPosition(tx, def.category);
     await updateDefinitionRow(tx, key, definitionToRow(def, position), row.version + 1);
-    await appendAudit(tx, ctx, [{ action: 'definition.update', key, oldValue: before, newValue: def, version: row.version + 1 }]);
+    await appendAudit(tx, ctx, [{ action: 'definition.update', key, oldValue: audited(before), newValue: audited(def), version: row.version + 1 }]);
     changed({ type: 'definitions' });
     return def;
   });
@@ -74,7 +77,7 @@ export async function deleteDefinition(app: App, principal: Principal, key: stri
     const n = await countValuesOf(tx, key);
     if (n > 0) fail('CONFLICT', `"${key}" still has ${n} stored value(s); revert them first`);
     await deleteDefinitionRow(tx, key);
-    await appendAudit(tx, ctx, [{ action: 'definition.delete', key, oldValue: rowToDefinition(row) }]);
+    await appendAudit(tx, ctx, [{ action: 'definition.delete', key, oldValue: audited(rowToDefinition(row)) }]);
     changed({ type: 'definitions' });
     return { deleted: true as const };
   });

@@ -4,7 +4,7 @@ import { parseUserScope } from '@/lib/engine/hierarchy';
 import type { ScopeRef } from '@/lib/engine/types';
 import type { App } from '../kernel/app';
 import { fail } from '../kernel/errors';
-import { pathIds, scopePath } from './path';
+import { pathIds, refuseAt, scopePath } from './path';
 import { subtreeIds } from './read';
 
 /** A resolution context as the API takes it (API.md "Scopes and the hierarchy"). */
@@ -48,7 +48,7 @@ export async function resolveContext(
   const action = opts.action ?? 'settings.read';
   // own preferences only: the policy's "everyone reads their own values" rule decides, not the path
   const allowed = ownOnly ? can(principal, 'settings.read', { userId: principal.userId }) : can(principal, action, { scopePath: ids });
-  if (!allowed) fail('INSUFFICIENT_PERMISSIONS', `You may not ${DOING[action] ?? action} at scope "${ids[0]}"`);
+  if (!allowed) refuseAt(principal, ids, `You may not ${DOING[action] ?? action} at scope "${ids[0]}"`);
   let userId: string | undefined;
   if (input.userId) {
     userId = input.userId === 'me' ? principal.userId : input.userId;

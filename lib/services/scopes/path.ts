@@ -1,4 +1,5 @@
 import 'server-only';
+import { can, type Principal } from '@/lib/auth/policy';
 import type { Executor } from '@/lib/db/client';
 import { isValidScopeId, orderLevels } from '@/lib/engine/hierarchy';
 import type { ScopeRef, StoredValue } from '@/lib/engine/types';
@@ -12,6 +13,17 @@ export async function getLevels(app: App): Promise<TLevel[]> {
   const levels = orderLevels(await selectLevels(app.db));
   app.caches.levels = levels;
   return levels;
+}
+
+/**
+ * Refuses an action at a scope (its path, most specific first). A caller who may not even read the
+ * scope hears that it does not exist, word for word as for a made-up id, so other tenants' scope ids
+ * cannot be probed; anyone else gets 403 with `forbidden`.
+ */
+export function refuseAt(principal: Principal, path: readonly string[], forbidden: string, notFound: { message?: string; field?: string } = {}): never {
+  const id = path[0];
+  if (id !== 'global' && !can(principal, 'scopes.read', { scopePath: path })) fail('SCOPE_NOT_FOUND', notFound.message ?? `No scope "${id}"`, notFound.field ?? 'scope');
+  return fail('INSUFFICIENT_PERMISSIONS', forbidden);
 }
 
 /** The scope and its ancestors up to global, most specific first (cached; scopes never move). */

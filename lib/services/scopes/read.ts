@@ -4,14 +4,14 @@ import type { Executor } from '@/lib/db/client';
 import type { TScope } from '@/lib/schemas/registry';
 import type { App } from '../kernel/app';
 import { fail } from '../kernel/errors';
-import { pathIds, scopePath } from './path';
+import { pathIds, refuseAt, scopePath } from './path';
 import { selectScope, selectScopes, selectSubtreeIds, selectTenants, type ScopeRow } from './store';
 
 export const toScope = (r: ScopeRow): TScope => ({ id: r.id, level: r.level, parentId: r.parentId, name: r.name, createdAt: r.createdAt.toISOString() });
 
 export async function getScope(app: App, principal: Principal, id: string): Promise<TScope> {
   const path = await scopePath(app, id);
-  if (!can(principal, 'scopes.read', { scopePath: pathIds(path) })) fail('INSUFFICIENT_PERMISSIONS', `You may not see scope "${id}"`);
+  if (!can(principal, 'scopes.read', { scopePath: pathIds(path) })) refuseAt(principal, pathIds(path), `You may not see scope "${id}"`);
   const row = await selectScope(app.db, id);
   if (!row) fail('SCOPE_NOT_FOUND', `No scope "${id}"`, 'scope');
   return toScope(row);

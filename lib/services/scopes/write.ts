@@ -9,7 +9,7 @@ import type { App } from '../kernel/app';
 import { fail } from '../kernel/errors';
 import { newId } from '../kernel/ids';
 import { inTransaction } from '../kernel/transaction';
-import { getLevels, pathIds, scopePath } from './path';
+import { getLevels, pathIds, refuseAt, scopePath } from './path';
 import { toScope } from './read';
 import { deleteScopeRow, insertLevelRow, insertScope, scopeDependants, selectLevels, selectScope } from './store';
 
@@ -26,7 +26,9 @@ export async function createScope(
     if (e?.code === 'SCOPE_NOT_FOUND') fail('SCOPE_NOT_FOUND', `No parent scope "${input.parentId}"`, 'parentId');
     throw e;
   });
-  if (!can(principal, 'scopes.write', { scopePath: pathIds(parentPath) })) fail('INSUFFICIENT_PERMISSIONS', `You may not create scopes under "${input.parentId}"`);
+  if (!can(principal, 'scopes.write', { scopePath: pathIds(parentPath) })) {
+    refuseAt(principal, pathIds(parentPath), `You may not create scopes under "${input.parentId}"`, { message: `No parent scope "${input.parentId}"`, field: 'parentId' });
+  }
   const placement = validateScopePlacement(levels, input.level, parentPath[0].level);
   if (placement.length) fail('INVALID_REQUEST', placement[0].message, 'parentId');
   const id = input.id ?? newId(input.level.slice(0, 3));
@@ -42,7 +44,7 @@ export async function createScope(
 export async function deleteScope(app: App, principal: Principal, id: string, ctx: ChangeContext): Promise<{ deleted: true }> {
   if (id === 'global') fail('CONFLICT', 'The global scope cannot be deleted');
   const path = await scopePath(app, id);
-  if (!can(principal, 'scopes.write', { scopePath: pathIds(path).slice(1) })) fail('INSUFFICIENT_PERMISSIONS', `You may not delete scope "${id}"`);
+  if (!can(principal, 'scopes.write', { scopePath: pathIds(path).slice(1) })) refuseAt(principal, pathIds(path), `You may not delete scope "${id}"`);
   return inTransaction(app, async (tx, changed) => {
     const { children, values, flags, roles } = await scopeDependants(tx, id);
     if (children > 0) fail('CONFLICT', `Scope "${id}" has ${children} child scope(s); delete them first`);

@@ -10,7 +10,7 @@ import type { TDefinition } from '@/lib/schemas/definition';
 import type { App } from '../kernel/app';
 import type { Registry } from '../kernel/cache';
 import { fail } from '../kernel/errors';
-import { pathIds, scopePath } from '../scopes/path';
+import { pathIds, refuseAt, scopePath } from '../scopes/path';
 import { GLOBAL_PATH } from './resolve';
 import { lastAuditedVersion, loadStoredForWrite, loadStoredMany } from './store';
 import type { WriteOp, WriteOptions } from './types';
@@ -48,7 +48,8 @@ export async function authorizeWrite(app: App, tx: Executor, principal: Principa
   const target = await writeTarget(app, op.scope, tx);
   const category = registry.categoryByKey.get(def.category);
   if (!can(principal, 'settings.write', { scopePath: target.userId ? undefined : pathIds(target.path), userId: target.userId, securityCategory: category?.security })) {
-    fail('INSUFFICIENT_PERMISSIONS', target.userId ? 'You may change only your own preferences' : `You may not change "${op.key}" at scope "${op.scope}"`);
+    if (target.userId) fail('INSUFFICIENT_PERMISSIONS', 'You may change only your own preferences');
+    refuseAt(principal, pathIds(target.path), `You may not change "${op.key}" at scope "${op.scope}"`);
   }
   return { def, target };
 }

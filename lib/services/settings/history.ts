@@ -6,7 +6,8 @@ import type { App } from '../kernel/app';
 import { fail } from '../kernel/errors';
 import { getDefinition } from '../registry/read';
 import { readableScopeIds } from '../scopes/context';
-import { pathIds, scopePath } from '../scopes/path';
+import { pathIds, refuseAt, scopePath } from '../scopes/path';
+import { scopesWhere } from '../scopes/read';
 
 /** Which scopes' history the caller may see: the one asked for (checked), else every readable one. */
 async function historyScopeFilter(app: App, principal: Principal, scope: string | undefined): Promise<{ scope?: string; scopeIn?: string[] }> {
@@ -15,7 +16,7 @@ async function historyScopeFilter(app: App, principal: Principal, scope: string 
     if (userId !== null) {
       if (!can(principal, 'settings.read', { userId })) fail('INSUFFICIENT_PERMISSIONS', 'You may read only your own preferences');
     } else if (!can(principal, 'settings.read', { scopePath: pathIds(await scopePath(app, scope)) })) {
-      fail('INSUFFICIENT_PERMISSIONS', `You may not read settings at scope "${scope}"`);
+      refuseAt(principal, pathIds(await scopePath(app, scope)), `You may not read settings at scope "${scope}"`);
     }
     return { scope };
   }
@@ -27,5 +28,9 @@ export async function history(app: App, principal: Principal, key: string, q: { 
   await getDefinition(app, key);
   const filter = await historyScopeFilter(app, principal, q.scope);
   const { entries, total } = await queryAudit(app.db, { key, ...filter, limit: q.limit, offset: q.offset });
-  return { history: entries.filter((e) => e.action.startsWith('setting.') || e.action.startsWith('definition.')), total };
+  // who, from where and why belong to the audit log: shown only where the caller may read it
+  const auditReach = await scopesWhere(app, principal, 'audit.read');
+  const mayAudit = (scopeId: string | null) => auditReach === null || scopeId === `user:${principal.userId}` || (scopeId !== null && auditReach.includes(scopeId));
+  const shown = entries.map((e) => (mayAudit(e.scopeId) ? e : { ...e, actorId: null, actorName: null, actorRole: null, ip: null, reason: null }));
+  return { history: shown.filter((e) => e.action.startsWith('setting.') || e.action.startsWith('definition.')), total };
 }

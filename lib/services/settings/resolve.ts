@@ -1,4 +1,5 @@
 import 'server-only';
+import { isSecret, MASK } from '@/lib/engine/secrecy';
 import { resolveSetting } from '@/lib/engine/resolve';
 import type { Resolution, ScopeRef, StoredValue } from '@/lib/engine/types';
 import type { TDefinition } from '@/lib/schemas/definition';
@@ -69,7 +70,8 @@ export async function resolveAt(app: App, def: TDefinition, ctx: ResolvedContext
     if (r.action !== 'setting.set' || !r.scopeId) continue;
     const d = (r.details ?? {}) as { locked?: boolean; skipTo?: string };
     stored.set(r.scopeId, {
-      value: r.newCiphertext ? app.secrets.decrypt(r.newCiphertext) : r.newValue,
+      // stored as a secret: decrypted only while the key is secret (the caller masks it); never shown otherwise
+      value: r.newCiphertext ? (isSecret(def) ? app.secrets.decrypt(r.newCiphertext) : MASK) : r.newValue,
       locked: d.locked === true,
       version: r.version ?? 1,
       skipTo: d.skipTo ?? null,

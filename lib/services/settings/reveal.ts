@@ -2,7 +2,7 @@ import 'server-only';
 import { can, type Principal } from '@/lib/auth/policy';
 import { appendAudit } from '../audit/append';
 import type { ChangeContext } from '../audit/types';
-import { verifyUserPassword } from '../identity/password';
+import { confirmPassword } from '../identity/password';
 import type { App } from '../kernel/app';
 import { fail } from '../kernel/errors';
 import { inTransaction } from '../kernel/transaction';
@@ -14,7 +14,8 @@ import { resolveInternal } from './resolve';
 export async function revealSecret(app: App, principal: Principal, key: string, input: { scope: string; password: string }, ctx: ChangeContext) {
   const def = await getDefinition(app, key);
   if (!can(principal, 'settings.reveal')) fail('INSUFFICIENT_PERMISSIONS', 'Only platform admins may reveal secrets');
-  if (!(await verifyUserPassword(app, principal.userId, input.password))) fail('UNAUTHENTICATED', 'Password is not correct', 'password');
+  // a wrong password is audited and throttled like a failed sign-in
+  await confirmPassword(app, principal, input.password, ctx, 'settings.reveal', 'password');
   const path = await scopePath(app, input.scope);
   const r = await resolveInternal(app, def, { path });
   await inTransaction(app, (tx) =>

@@ -1,4 +1,5 @@
 import 'server-only';
+import { isSecret } from '@/lib/engine/secrecy';
 import type { Principal } from '@/lib/auth/policy';
 import type { ChangeContext } from '../audit/types';
 import type { App } from '../kernel/app';
@@ -16,9 +17,11 @@ export async function rollback(
   input: { scope: string; toVersion: number; reason: string; ifMatch?: number },
   ctx: ChangeContext,
 ) {
-  await getDefinition(app, key);
+  const def = await getDefinition(app, key);
   const entry = await selectVersionEntry(app.db, key, input.scope, input.toVersion);
   if (!entry) fail('NOT_FOUND', `No version ${input.toVersion} of "${key}" at "${input.scope}"`, 'toVersion');
+  // a value stored as a secret (an earlier definition of this key) must not come back in plain text
+  if (entry.newCiphertext && !isSecret(def)) fail('CONFLICT', `Version ${input.toVersion} of "${key}" was a secret; "${key}" is no longer secret, so it cannot be restored`, 'toVersion');
   const details = (entry.details ?? {}) as { locked?: boolean; skipTo?: string };
   const op: WriteOp =
     entry.action === 'setting.revert'

@@ -20,6 +20,9 @@ export interface BootstrapInput {
  * First-run setup: the first platform admin, a one-time API token acting as them, optionally an example
  * catalog (loaded as that admin, through the policy) — all or nothing. Refused once setup is done.
  */
+/** How long the bootstrap token lives unless renewed. */
+export const BOOTSTRAP_TOKEN_HOURS = 24;
+
 export async function bootstrap(app: App, input: BootstrapInput, ctx: Omit<ChangeContext, 'actor'>) {
   const passwordHash = await hashPassword(input.admin.password);
   const result = await inTransaction(app, async (tx, changed) => {
@@ -27,12 +30,13 @@ export async function bootstrap(app: App, input: BootstrapInput, ctx: Omit<Chang
     const email = input.admin.email.trim().toLowerCase();
     const name = input.admin.name.trim();
     const userId = await insertFirstAdmin(tx, { email, name, passwordHash });
-    const token = await insertToken(tx, userId, 'Bootstrap token', null);
+    // a day to sign in and make proper tokens (or renew this one from a browser session): see README "Tokens"
+    const token = await insertToken(tx, userId, 'Bootstrap token', new Date(Date.now() + BOOTSTRAP_TOKEN_HOURS * 3600_000));
     const change: ChangeContext = { ...ctx, source: 'setup', actor: { id: userId, name, role: 'platform_admin' } };
     await appendAudit(tx, change, [
       { action: 'setup.bootstrap', details: { adminId: userId, email, catalog: input.catalog ?? null } },
       { action: 'user.create', details: { userId, email, roles: [{ role: 'platform_admin', scopeId: 'global' }] } },
-      { action: 'token.create', details: { tokenId: token.id, name: token.name, userId, prefix: token.prefix } },
+      { action: 'token.create', details: { tokenId: token.id, name: token.name, userId, prefix: token.prefix, expiresAt: token.expiresAt } },
     ]);
     const admin: Principal = { userId, email, name, roles: [{ role: 'platform_admin', scopeId: 'global' }], via: 'token', tokenId: token.id };
     if (input.catalog) await loadCatalogInto(admin, tx, input.catalog, change, changed);
