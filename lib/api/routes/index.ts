@@ -10,8 +10,9 @@ import { auditRoutes } from './audit';
 import { systemRoutes } from './system';
 import { flagsRoutes } from './flags';
 import { ofrepRoutes } from './ofrep';
+import { modelsRoutes } from './models';
 
 /** Every API route, in one table: the router dispatches on it and the OpenAPI document is generated from it. */
-export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes, ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes];
+export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes, ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...modelsRoutes];
 
 export const router = new Router(ROUTES);
