@@ -11,7 +11,7 @@ let tenantAdmin: Person;
 let member: Person;
 let otherMember: Person;
 
-const m = (method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => s.api(method, `/api/v1/models${path}`, { token: admin, ...opts });
+const m = (method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => s.api(method, `/api/v1/models${path}`, { token: admin, ...opts });
 const put = (provider: string, body: Record<string, unknown>, token = admin) => m('PUT', `/${provider}`, { body, token });
 const list = async (scope: string, token = admin) => expectStatus(await m('GET', `?scope=${scope}`, { token }), 200);
 const providerAt = async (provider: string, scope: string, token = admin) => (await list(scope, token)).providers.find((p: { provider: string }) => p.provider === provider);
