@@ -142,7 +142,7 @@ export type TUsageBody = z.output<typeof ZUsageBody>;
 
 export const ZCheckBody = z.strictObject({
   scope: ZScopeId,
-  estimatedTokens: amount(1_000_000_000, true).optional().describe('tokens the call expects to use, checked against token quotas'),
+  estimatedTokens: amount(1_000_000_000, true).optional().describe('tokens the call expects to use (default 1), checked against token quotas'),
 });
 
 // ------------------------------------------------------------------ templates (presets)

@@ -31,7 +31,8 @@ export async function checkModel(app: App, principal: Principal, providerId: str
   const resolved = usableConfig(state, provider, path);
   const targets = counterTargets(state, provider.id, path, at).filter((t) => t.limits);
   const counters = await readCounters(app.db, provider.id, targets);
-  const want: Amounts = { requests: 1, tokens: input.estimatedTokens ?? 0, cost: 0 };
+  // any call uses at least one token: a used-up token quota refuses even without an estimate
+  const want: Amounts = { requests: 1, tokens: input.estimatedTokens ?? 1, cost: 0 };
   let reason: { code: string; message: string; details: unknown } | undefined;
   for (const t of targets) {
     const used = counterAmounts(counters.find((c) => c.scopeId === t.scopeId && c.period === t.period));
