@@ -225,6 +225,8 @@ export type TModelConfig = z.infer<typeof ZModelConfig>;
 
 export const ZModelList = z.object({
   scope: z.string(),
+  mayWrite: z.boolean().describe('you may change configurations at this scope'),
+  mayLimit: z.boolean().describe('you may set quotas and provider restrictions at this scope (from the scope above)'),
   allowedProviders: z.array(z.string()).nullable(),
   restrictedAt: z.string().nullable(),
   providers: z.array(ZModelConfig),

@@ -27,6 +27,18 @@ export function inMicros(limits: Limits | undefined): Limits | undefined {
 export const counterAmounts = (c: CounterValue | undefined): Amounts => ({ requests: c?.requests ?? 0, tokens: c?.tokens ?? 0, cost: c?.costMicros ?? 0 });
 export const displayAmounts = <T extends Partial<Amounts>>(a: T): T => (a.cost === undefined ? a : { ...a, cost: fromMicros(a.cost) });
 
+/** Windows by period and time zone, reused until they end (Intl arithmetic is the hot path's main cost). */
+const windows = new Map<string, { start: Date; resetsAt: Date; day: string }>();
+function cachedWindow(period: Period, at: Date, timeZone: string) {
+  const key = `${period}|${timeZone}`;
+  const hit = windows.get(key);
+  if (hit && at >= hit.start && at < hit.resetsAt) return hit;
+  const { start, resetsAt } = windowOf(period, at, timeZone);
+  const fresh = { start, resetsAt, day: localDay(start, timeZone) };
+  windows.set(key, fresh);
+  return fresh;
+}
+
 /**
  * The counters of a usage at `path[0]`: a day and a month for the scope and each ancestor (usage counts
  * against every quota above it), in the time zone of that scope's quota (UTC without one). Sorted by
@@ -39,14 +51,14 @@ export function counterTargets(state: ModelState, provider: string, path: ScopeR
     const quota = rows?.get(scopeId)?.quota ?? null;
     const timeZone = quota?.timeZone ?? 'UTC';
     for (const period of PERIODS) {
-      const { start, resetsAt } = windowOf(period, at, timeZone);
+      const { start, resetsAt, day } = cachedWindow(period, at, timeZone);
       const limits = inMicros(quota?.[period]);
       targets.push({
         scopeId,
         period,
         windowStart: start,
         resetsAt,
-        day: localDay(start, timeZone),
+        day,
         quota,
         limits,
         max: { requests: limits?.requests?.hard ?? null, tokens: limits?.tokens?.hard ?? null, costMicros: limits?.cost?.hard ?? null },

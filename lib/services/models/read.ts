@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
-import { can, type Action, type Principal } from '@/lib/auth/policy';
+import { can, isPlatformAdmin, type Action, type Principal } from '@/lib/auth/policy';
 import { verifyPassword } from '@/lib/auth/passwords';
 import { users } from '@/lib/db/schema';
 import { PROVIDERS, type ProviderDescriptor } from '@/lib/engine/models/providers';
@@ -27,6 +27,16 @@ export async function authorizedPath(app: App, principal: Principal, scope: stri
   const path = await scopePath(app, scope);
   if (!can(principal, action, { scopePath: pathIds(path) })) fail('INSUFFICIENT_PERMISSIONS', `You may not ${DOING[action] ?? action} at scope "${scope}"`, 'scope');
   return path;
+}
+
+/**
+ * Limits on a scope (its quota, its provider restriction) are set from above: by whoever may change
+ * models at the parent scope (platform admins at global). A tenant admin shapes their tenant's
+ * configuration but cannot raise the budget the platform gave it.
+ */
+export function mayLimit(principal: Principal, path: ScopeRef[]): boolean {
+  if (path.length === 1) return isPlatformAdmin(principal);
+  return can(principal, 'models.write', { scopePath: pathIds(path.slice(1)) });
 }
 
 /** One provider resolved at a path from the in-memory state. */
@@ -83,7 +93,8 @@ export async function listModels(app: App, principal: Principal, input: { scope:
   const path = await authorizedPath(app, principal, input.scope, 'models.read');
   const state = await modelState(app);
   const { allowed, restrictedAt } = allowedAt(state, path);
-  return { scope: input.scope, allowedProviders: allowed, restrictedAt, providers: PROVIDERS.map((p) => toModelConfig(state, p, path)) };
+  const mayWrite = can(principal, 'models.write', { scopePath: pathIds(path) });
+  return { scope: input.scope, mayWrite, mayLimit: mayWrite && mayLimit(principal, path), allowedProviders: allowed, restrictedAt, providers: PROVIDERS.map((p) => toModelConfig(state, p, path)) };
 }
 
 export async function getModel(app: App, principal: Principal, providerId: string, input: { scope: string }): Promise<TModelConfig> {

@@ -1,8 +1,7 @@
 import 'server-only';
-import { can, isPlatformAdmin, type Principal } from '@/lib/auth/policy';
+import type { Principal } from '@/lib/auth/policy';
 import { PROVIDER_IDS, type ProviderDescriptor } from '@/lib/engine/models/providers';
 import { blockingModelLock } from '@/lib/engine/models/resolve';
-import type { ScopeRef } from '@/lib/engine/types';
 import { parameterIssue, type TModelConfigBody, type TModelConfig } from '@/lib/schemas/models';
 import type { App } from '../app';
 import { appendAudit, canonicalJson, type ChangeContext } from '../audit';
@@ -10,19 +9,9 @@ import { inTransaction } from '../changes';
 import { fail } from '../errors';
 import { REDACTED } from '../secrets';
 import { pathIds } from '../scopes';
-import { allowedAt, authorizedPath, toModelConfig } from './read';
+import { allowedAt, authorizedPath, mayLimit, toModelConfig } from './read';
 import { auditKey, modelState, providerOr404, storedMap } from './state';
 import { accessRow, configsOnPath, deleteAccess, deleteConfig, saveAccess, saveConfig, templateRow, type ConfigRow } from './store';
-
-/**
- * Limits on a scope (its quota, its provider restriction) are set from above: by whoever may change
- * models at the parent scope (platform admins at global). A tenant admin shapes their tenant's
- * configuration but cannot raise the budget the platform gave it.
- */
-export function mayLimit(principal: Principal, path: ScopeRef[]): boolean {
-  if (path.length === 1) return isPlatformAdmin(principal);
-  return can(principal, 'models.write', { scopePath: pathIds(path.slice(1)) });
-}
 
 /** The row as the audit log records it: the key never, only whether one is set. */
 function audited(row: ConfigRow | undefined) {
