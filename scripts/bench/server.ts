@@ -73,7 +73,8 @@ export class BenchServer {
   }
 
   static async start(opts: ServerOptions): Promise<BenchServer> {
-    const port = await freePort();
+    // BENCH_PORT: a fixed port (machines where each user has a port range); else any free one
+    const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'production',
