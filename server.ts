@@ -9,7 +9,7 @@ import next from 'next';
 import { sendWebResponse, toWebRequest } from '@/lib/api/node';
 import { router } from '@/lib/api/routes';
 import { readEnv } from '@/lib/env';
-import { closeApp } from '@/lib/services/app';
+import { closeApp } from '@/lib/services/kernel/app';
 
 const API_PREFIXES = ['/api/v1/', '/api/health', '/ofrep/'];
 const isApi = (url: string) => API_PREFIXES.some((p) => url.startsWith(p));

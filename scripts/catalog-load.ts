@@ -1,4 +1,6 @@
-import { catalogNames, loadCatalog } from '@/lib/services/definitions';
+import { SYSTEM_PRINCIPAL } from '@/lib/auth/policy';
+import { catalogNames } from '@/lib/catalogs';
+import { loadCatalog } from '@/lib/services/registry/catalogs';
 import { CLI_CONTEXT, openApp } from './open-app';
 
 const name = process.argv[2];
@@ -8,7 +10,7 @@ if (!name) {
 }
 const app = await openApp();
 try {
-  const result = await loadCatalog(app, null, name, CLI_CONTEXT);
+  const result = await loadCatalog(app, SYSTEM_PRINCIPAL, name, CLI_CONTEXT);
   console.log(`Loaded catalog "${result.catalog}" into ${app.database.kind}: ${result.created} created, ${result.updated} updated.`);
 } catch (e) {
   console.error((e as Error).message);

@@ -1,4 +1,4 @@
-import { getApp } from '@/lib/services/app';
+import { getApp } from '@/lib/services/kernel/app';
 
 /** Opens the app the way the server does (env → PostgreSQL or embedded PGlite, migrations applied). */
 export const openApp = getApp;

@@ -1,8 +1,8 @@
 import { redirect } from 'next/navigation';
 import { requirePrincipal } from '@/lib/auth/current';
 import { mayVisit, navFor } from '@/lib/auth/nav';
-import { getApp } from '@/lib/services/app';
-import { isSetupComplete } from '@/lib/services/setup';
+import { getApp } from '@/lib/services/kernel/app';
+import { isSetupComplete } from '@/lib/services/setup/status';
 import { CommandPalette } from '@/components/search/command-palette';
 import { AppShell } from '@/components/shell/app-shell';
 import { StorageUnavailable } from '@/components/shell/storage-unavailable';

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { CATALOGS } from '@/lib/catalogs';
-import { getApp } from '@/lib/services/app';
-import { isSetupComplete } from '@/lib/services/setup';
+import { getApp } from '@/lib/services/kernel/app';
+import { isSetupComplete } from '@/lib/services/setup/status';
 import { SetupForm } from '@/components/setup/setup-form';
 import { AuthFrame } from '@/components/shell/auth-frame';
 import { StorageUnavailable } from '@/components/shell/storage-unavailable';

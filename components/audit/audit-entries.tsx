@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
-import type { AuditEntry } from '@/lib/services/audit';
+import type { TAuditEntry } from '@/lib/schemas/api';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { DateTime } from '@/components/ui/date-time';
@@ -12,8 +12,8 @@ import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { actionTone, auditSubject, compactJson, REDACTED, roleLabel } from './format';
 
 /** One page of audit entries: a table from md up, a list below; either opens an entry's details. */
-export function AuditEntries({ entries, filtered }: { entries: AuditEntry[]; filtered: boolean }) {
-  const [selected, setSelected] = useState<AuditEntry | null>(null);
+export function AuditEntries({ entries, filtered }: { entries: TAuditEntry[]; filtered: boolean }) {
+  const [selected, setSelected] = useState<TAuditEntry | null>(null);
 
   if (entries.length === 0)
     return filtered ? (
@@ -98,7 +98,7 @@ export function AuditEntries({ entries, filtered }: { entries: AuditEntry[]; fil
 }
 
 /** The entry's time, as the button that opens its details (its name says which entry). */
-function DetailsButton({ entry, onOpen }: { entry: AuditEntry; onOpen(e: AuditEntry): void }) {
+function DetailsButton({ entry, onOpen }: { entry: TAuditEntry; onOpen(e: TAuditEntry): void }) {
   return (
     <button
       type="button"
@@ -116,7 +116,7 @@ function DetailsButton({ entry, onOpen }: { entry: AuditEntry; onOpen(e: AuditEn
   );
 }
 
-function Actor({ entry, inline }: { entry: AuditEntry; inline?: boolean }) {
+function Actor({ entry, inline }: { entry: TAuditEntry; inline?: boolean }) {
   const role = entry.actorRole && <span className="text-zinc-600 dark:text-zinc-400">{roleLabel(entry.actorRole)}</span>;
   if (inline)
     return (
@@ -143,7 +143,7 @@ function Value({ value }: { value: unknown }) {
   );
 }
 
-function Change({ entry }: { entry: AuditEntry }) {
+function Change({ entry }: { entry: TAuditEntry }) {
   if (entry.oldValue == null && entry.newValue == null) return null;
   return (
     <span className="inline-flex flex-wrap items-center gap-1 text-xs">
@@ -154,7 +154,7 @@ function Change({ entry }: { entry: AuditEntry }) {
   );
 }
 
-function EntryDetails({ entry: e }: { entry: AuditEntry }) {
+function EntryDetails({ entry: e }: { entry: TAuditEntry }) {
   const rows: [string, ReactNode][] = [
     ['Time', <DateTime key="t" value={e.at} />],
     ['Actor', `${e.actorName ?? 'system'}${e.actorRole ? ` (${roleLabel(e.actorRole)})` : ''}${e.actorId ? ` · ${e.actorId}` : ''}`],

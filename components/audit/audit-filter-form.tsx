@@ -5,6 +5,8 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { AUDIT_FILTERS, type AuditFilters } from '@/lib/audit-filters';
 import { queryString } from '@/lib/query-string';
+import type { TCategory } from '@/lib/schemas/definition';
+import type { TScope } from '@/lib/schemas/registry';
 import { Button, buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
@@ -12,10 +14,10 @@ import { Input, Select } from '@/components/ui/input';
 
 interface Props {
   values: AuditFilters;
-  categories: { key: string; label: string }[];
+  categories: Pick<TCategory, 'key' | 'label'>[];
   /** People to pick from, or null: the filter then takes a name or user id. */
   users: { id: string; label: string }[] | null;
-  scopes: { id: string; name: string }[];
+  scopes: Pick<TScope, 'id' | 'name'>[];
   sources: string[];
 }
 

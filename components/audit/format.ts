@@ -1,10 +1,9 @@
-import type { AuditEntry } from '@/lib/services/audit';
+import type { TAuditEntry } from '@/lib/schemas/api';
 
-/** How the audit log marks a secret value (API.md "Audit"). */
-export const REDACTED = '[REDACTED]';
+export { REDACTED } from '@/lib/engine/secrecy';
 
 /** What an entry is about: the setting key, else the user or token it names. */
-export function auditSubject(e: Pick<AuditEntry, 'key' | 'details' | 'newValue'>): string {
+export function auditSubject(e: Pick<TAuditEntry, 'key' | 'details' | 'newValue'>): string {
   const details = (e.details ?? {}) as Record<string, unknown>;
   const created = (e.newValue ?? {}) as Record<string, unknown>;
   const named = [details.email, created.email, details.name, details.tokenId].find((v) => typeof v === 'string');

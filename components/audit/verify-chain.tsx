@@ -2,18 +2,13 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { api } from '@/lib/client/api';
+import type { TAuditVerify } from '@/lib/schemas/audit';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 
-interface Verdict {
-  valid: boolean;
-  checked: number;
-  brokenAt?: number;
-}
-
 /** Recomputes the audit hash chain end to end (platform admins) and says what it found. */
 export function VerifyChain() {
-  const verify = useMutation({ mutationFn: () => api.get<Verdict>('/audit/verify') });
+  const verify = useMutation({ mutationFn: () => api.get<TAuditVerify>('/audit/verify') });
   const v = verify.data;
   return (
     <span className="inline-flex flex-wrap items-center gap-2">

@@ -4,7 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
 import { explainReason } from '@/lib/client/flags';
-import type { TFlagMatrix, TFlagReason } from '@/lib/schemas/flags';
+import type { TFlagEvaluation, TFlagMatrix } from '@/lib/schemas/flags';
+import type { TScope } from '@/lib/schemas/registry';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
@@ -13,11 +14,7 @@ import { Input, Select } from '@/components/ui/input';
 import { Skeleton } from '@/components/ui/skeleton';
 import { FLAGS_QUERY, rowQuery } from './queries';
 
-export interface EventOption {
-  id: string;
-  name: string;
-  parentId: string | null;
-}
+export type EventOption = Pick<TScope, 'id' | 'name' | 'parentId'>;
 export interface UserOption {
   id: string;
   label: string;
@@ -28,14 +25,6 @@ export interface TesterContext {
   event: string;
   userId: string;
   role: string;
-}
-
-interface Evaluation {
-  key: string;
-  enabled: boolean;
-  reason: TFlagReason;
-  variant?: string;
-  value?: unknown;
 }
 
 /** The value after the user stops typing for a moment, so a request is not sent per keystroke. */
@@ -62,7 +51,7 @@ export function EvaluateTester({ matrix, events, users, value, onChange }: { mat
   // seed 003 §10.4: evaluations are never cached on the client, so ask each time
   const evaluation = useQuery({
     queryKey: [...FLAGS_QUERY, 'evaluate', flag, scope, userId, role],
-    queryFn: () => api.get<Evaluation>(`/flags/${encodeURIComponent(flag)}/evaluate`, { params: { scope, userId: userId || undefined, role: role || undefined } }),
+    queryFn: () => api.get<TFlagEvaluation>(`/flags/${encodeURIComponent(flag)}/evaluate`, { params: { scope, userId: userId || undefined, role: role || undefined } }),
     enabled: !!flag,
     staleTime: 0,
     gcTime: 0,

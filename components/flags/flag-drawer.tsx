@@ -4,9 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { api, ApiError } from '@/lib/client/api';
-import { daysAgo, expiryNote, FLAG_TYPE_LABELS, formatVariantValue, type FlagAtScope, type MatrixFlag } from '@/lib/client/flags';
-import type { TFlagMatrix } from '@/lib/schemas/flags';
-import type { AuditEntry } from '@/lib/services/audit';
+import { daysAgo, expiryNote, FLAG_TYPE_LABELS, formatVariantValue, type MatrixFlag } from '@/lib/client/flags';
+import type { TFlagAtScope, TFlagMatrix } from '@/lib/schemas/flags';
+import type { TAuditEntry, TAuditPage } from '@/lib/schemas/api';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -147,7 +147,7 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
 const none = <span className="text-zinc-500">none</span>;
 const code = (text: string) => <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs dark:bg-zinc-800">{text}</code>;
 
-function RuleDetails({ flag, lastEvaluatedAt, now, onOpen }: { flag: FlagAtScope; lastEvaluatedAt: string | null; now: number; onOpen(key: string): void }) {
+function RuleDetails({ flag, lastEvaluatedAt, now, onOpen }: { flag: TFlagAtScope; lastEvaluatedAt: string | null; now: number; onOpen(key: string): void }) {
   const expiry = expiryNote(flag.expiresAt, now);
   return (
     <dl className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -233,7 +233,7 @@ function RuleDetails({ flag, lastEvaluatedAt, now, onOpen }: { flag: FlagAtScope
 }
 
 /** The rule fields a change touched, "enabled: false → true". */
-function changedFields(e: AuditEntry): string[] {
+function changedFields(e: TAuditEntry): string[] {
   const before = (e.oldValue ?? {}) as Record<string, unknown>;
   const after = (e.newValue ?? {}) as Record<string, unknown>;
   if (e.action !== 'flag.update') return [];
@@ -248,7 +248,7 @@ const HISTORY_LIMIT = 20;
 function History({ flagKey }: { flagKey: string }) {
   const { data, error, isPending } = useQuery({
     queryKey: [...FLAGS_QUERY, 'history', flagKey],
-    queryFn: () => api.get<{ entries: AuditEntry[]; total: number }>('/audit', { params: { key: flagKey, limit: HISTORY_LIMIT } }),
+    queryFn: () => api.get<TAuditPage>('/audit', { params: { key: flagKey, limit: HISTORY_LIMIT } }),
   });
   // a setting may share the key: only the flag's entries
   const entries = data?.entries.filter((e) => e.action.startsWith('flag.'));
@@ -294,7 +294,7 @@ function History({ flagKey }: { flagKey: string }) {
 }
 
 /** Deleting a row: only once it is off (409 FLAG_ENABLED otherwise, said plainly). */
-function ConfirmDelete({ row, scopeName, lastRow, onDone }: { row: FlagAtScope; scopeName: string; lastRow: boolean; onDone(): void }) {
+function ConfirmDelete({ row, scopeName, lastRow, onDone }: { row: TFlagAtScope; scopeName: string; lastRow: boolean; onDone(): void }) {
   const refresh = useRefreshFlags();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);

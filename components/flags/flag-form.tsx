@@ -4,8 +4,8 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useFieldArray, useForm, useWatch, type FieldPath } from 'react-hook-form';
 import { toast } from 'sonner';
 import { api, ApiError } from '@/lib/client/api';
-import { FLAG_TYPE_LABELS, flagFormSchema, flagFormValues, sentence, type FlagAtScope, type FlagFormValues, type MatrixFlag } from '@/lib/client/flags';
-import { FLAG_TYPES, type TCreateFlag, type TUpdateFlag } from '@/lib/schemas/flags';
+import { FLAG_TYPE_LABELS, flagFormSchema, flagFormValues, sentence, type FlagFormValues, type MatrixFlag } from '@/lib/client/flags';
+import { FLAG_TYPES, type TCreateFlag, type TFlagAtScope, type TUpdateFlag } from '@/lib/schemas/flags';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { DialogClose, DialogFooter } from '@/components/ui/dialog';
@@ -26,7 +26,7 @@ function fieldOf(err: unknown): FieldPath<FlagFormValues> | 'root' {
  * Create a flag at global, or edit one row (`row`, at its scope). Validated in the browser by the API's own
  * schemas (lib/client/flags.ts), and again by the server, whose errors show beside the field they name.
  */
-export function FlagForm({ flags, row, onDone }: { flags: MatrixFlag[]; row?: FlagAtScope; onDone(key: string): void }) {
+export function FlagForm({ flags, row, onDone }: { flags: MatrixFlag[]; row?: TFlagAtScope; onDone(key: string): void }) {
   const refresh = useRefreshFlags();
   const { register, control, handleSubmit, setError, setValue, formState } = useForm<FlagFormValues, unknown, TCreateFlag | TUpdateFlag>({
     resolver: zodResolver(flagFormSchema(row && { key: row.key, scope: row.scope })),

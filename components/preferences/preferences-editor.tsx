@@ -6,6 +6,7 @@ import { toast } from 'sonner';
 import { api, ApiError } from '@/lib/client/api';
 import { draftOf, type Draft } from '@/lib/client/setting-form';
 import { validateValue } from '@/lib/engine/value-schema';
+import type { TPreferencesAnswer } from '@/lib/schemas/api';
 import type { TDefinition } from '@/lib/schemas/definition';
 import { parseTheme, THEME_PREFERENCE, type Theme } from '@/lib/theme';
 import { PREFERENCES_QUERY_KEY, useTheme } from '@/components/shell/theme';
@@ -17,11 +18,6 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { SettingEditor } from '@/components/settings/setting-editor';
 
-/** GET /users/me/preferences: resolved values and the level each came from ('user' = the caller's own). */
-export interface PreferencesAnswer {
-  preferences: Record<string, unknown>;
-  resolvedFrom: Record<string, string>;
-}
 
 export interface PreferenceSection {
   key: string;
@@ -30,12 +26,12 @@ export interface PreferenceSection {
   definitions: TDefinition[];
 }
 
-const fetchPreferences = () => api.get<PreferencesAnswer>('/users/me/preferences');
+const fetchPreferences = () => api.get<TPreferencesAnswer>('/users/me/preferences');
 
 /** Refetches after a reset; the theme may now come from elsewhere, so the page follows it at once. */
 async function reload(queryClient: QueryClient, syncTheme: (t: Theme) => void) {
   await queryClient.invalidateQueries({ queryKey: PREFERENCES_QUERY_KEY });
-  const theme = parseTheme(queryClient.getQueryData<PreferencesAnswer>(PREFERENCES_QUERY_KEY)?.preferences[THEME_PREFERENCE]);
+  const theme = parseTheme(queryClient.getQueryData<TPreferencesAnswer>(PREFERENCES_QUERY_KEY)?.preferences[THEME_PREFERENCE]);
   if (theme) syncTheme(theme);
 }
 
@@ -44,7 +40,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 /** Choices take effect on change; typed values are saved explicitly, so half-typed input is never sent. */
 const isChoice = (def: TDefinition) => def.type === 'boolean' || def.type === 'enum' || def.type === 'multiselect';
 
-export function PreferencesEditor({ sections, initial }: { sections: PreferenceSection[]; initial: PreferencesAnswer }) {
+export function PreferencesEditor({ sections, initial }: { sections: PreferenceSection[]; initial: TPreferencesAnswer }) {
   const { data } = useQuery({ queryKey: PREFERENCES_QUERY_KEY, queryFn: fetchPreferences, initialData: initial });
   const definitions = sections.flatMap((s) => s.definitions);
   return (
@@ -72,7 +68,7 @@ export function PreferencesEditor({ sections, initial }: { sections: PreferenceS
   );
 }
 
-function Section({ section, data }: { section: PreferenceSection; data: PreferencesAnswer }) {
+function Section({ section, data }: { section: PreferenceSection; data: TPreferencesAnswer }) {
   const titleId = `section-${section.key}`;
   // sub-headings only where a category has more than one group (Notifications: Channels, Delivery)
   const groups = [...new Set(section.definitions.map((d) => d.group ?? ''))];
@@ -134,7 +130,7 @@ function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown;
     setPending(true);
     try {
       await api.put(`/users/me/preferences/${def.key}`, { value: checked.value });
-      queryClient.setQueryData<PreferencesAnswer>(PREFERENCES_QUERY_KEY, (prev) =>
+      queryClient.setQueryData<TPreferencesAnswer>(PREFERENCES_QUERY_KEY, (prev) =>
         prev && { preferences: { ...prev.preferences, [def.key]: checked.value }, resolvedFrom: { ...prev.resolvedFrom, [def.key]: 'user' } },
       );
       setDraft(undefined);
@@ -244,7 +240,7 @@ function ResetButton({ label, pending, onClick, className }: { label: string; pe
 }
 
 /** Forgets every value of your own (after confirming), so tenant, global or default values apply again. */
-function ResetAll({ definitions, data }: { definitions: TDefinition[]; data: PreferencesAnswer }) {
+function ResetAll({ definitions, data }: { definitions: TDefinition[]; data: TPreferencesAnswer }) {
   const queryClient = useQueryClient();
   const { syncTheme } = useTheme();
   const [open, setOpen] = useState(false);

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { api } from '@/lib/client/api';
 import { searchSettings, type SettingEntry } from '@/lib/client/setting-search';
 import type { TDefinition } from '@/lib/schemas/definition';
+import type { TCategorySummary } from '@/lib/schemas/registry';
 import { Icon } from '@/components/shell/icons';
 import { cn } from '@/components/ui/cn';
 
@@ -14,7 +15,7 @@ import { cn } from '@/components/ui/cn';
 async function loadEntries(): Promise<SettingEntry[]> {
   const [{ definitions }, { categories }] = await Promise.all([
     api.get<{ definitions: TDefinition[] }>('/definitions', { params: { limit: 500 } }),
-    api.get<{ categories: { key: string; label: string }[] }>('/categories'),
+    api.get<{ categories: TCategorySummary[] }>('/categories'),
   ]);
   const labels = new Map(categories.map((c) => [c.key, c.label]));
   return definitions.map((d) => ({ key: d.key, label: d.label, description: d.description, category: d.category, categoryLabel: labels.get(d.category) ?? d.category }));

@@ -1,3 +1,4 @@
+import type { TLevel } from '@/lib/schemas/registry';
 import { optionsOf, type FormDefinition } from '@/lib/client/setting-form';
 
 /** A value as people read it in summaries, chains and history: option labels, On/Off, units, JSON. */
@@ -18,7 +19,7 @@ export function formatValue(def: FormDefinition, value: unknown): string {
 }
 
 /** "tenant" → "Tenant" from the hierarchy, and the two pseudo-levels of a chain. */
-export function levelLabel(levels: { key: string; label: string }[], level: string): string {
+export function levelLabel(levels: Pick<TLevel, 'key' | 'label'>[], level: string): string {
   if (level === 'default') return 'Default';
   return levels.find((l) => l.key === level)?.label ?? level.charAt(0).toUpperCase() + level.slice(1);
 }

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '@/lib/client/api';
 import type { FormDefinition } from '@/lib/client/setting-form';
-import type { AuditEntry } from '@/lib/services/audit';
+import type { TAuditEntry, THistoryPage } from '@/lib/schemas/api';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -25,7 +25,7 @@ const ACTIONS: Record<string, string> = {
 };
 
 /** What happened, in words: "5 → 3", "3 → inherited", "Secret revealed". */
-function change(def: FormDefinition, e: AuditEntry) {
+function change(def: FormDefinition, e: TAuditEntry) {
   const value = (v: unknown) => <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs break-all dark:bg-zinc-800">{formatValue(def, v)}</code>;
   if (e.action === 'setting.set')
     return (
@@ -47,7 +47,7 @@ export function HistoryDialog({ settingKey, label, def }: { settingKey: string; 
   const [open, setOpen] = useState(false);
   const { data, error, isPending } = useQuery({
     queryKey: historyQueryKey(settingKey),
-    queryFn: () => api.get<{ history: AuditEntry[]; total: number }>(`/settings/${encodeURIComponent(settingKey)}/history`, { params: { limit: LIMIT } }),
+    queryFn: () => api.get<THistoryPage>(`/settings/${encodeURIComponent(settingKey)}/history`, { params: { limit: LIMIT } }),
     enabled: open,
   });
   return (

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import type { TRevealAnswer } from '@/lib/schemas/api';
 import { api, ApiError } from '@/lib/client/api';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogClose, DialogContent, DialogFooter, DialogTrigger } from '@/components/ui/dialog';
@@ -27,7 +28,7 @@ export function RevealDialog({ settingKey, label, scope }: { settingKey: string;
     e.preventDefault();
     setPending(true);
     try {
-      const res = await api.post<{ value: unknown }>(`/settings/${encodeURIComponent(settingKey)}/reveal`, { scope, password });
+      const res = await api.post<TRevealAnswer>(`/settings/${encodeURIComponent(settingKey)}/reveal`, { scope, password });
       setValue(res.value);
       setPassword('');
       setError(undefined);

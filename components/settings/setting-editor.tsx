@@ -1,7 +1,8 @@
 'use client';
 
 import type { Ref } from 'react';
-import { isSecretType, optionsOf, type Draft, type FormDefinition } from '@/lib/client/setting-form';
+import { isSecret } from '@/lib/engine/secrecy';
+import { optionsOf, type Draft, type FormDefinition } from '@/lib/client/setting-form';
 import { cn } from '@/components/ui/cn';
 import { Input, Select, Textarea } from '@/components/ui/input';
 import { Switch } from '@/components/ui/switch';
@@ -108,10 +109,10 @@ export function SettingEditor({ def, id, labelId, describedBy, invalid, value, o
         <Input
           {...common}
           ref={ref as Ref<HTMLInputElement>}
-          type={isSecretType(def) ? 'password' : numeric ? 'number' : def.type === 'url' ? 'url' : def.type === 'email' ? 'email' : 'text'}
+          type={isSecret(def) ? 'password' : numeric ? 'number' : def.type === 'url' ? 'url' : def.type === 'email' ? 'email' : 'text'}
           step={def.type === 'integer' ? 1 : numeric ? 'any' : undefined}
-          autoComplete={isSecretType(def) ? 'new-password' : 'off'}
-          placeholder={isSecretType(def) ? 'Enter a new value' : def.ui?.placeholder}
+          autoComplete={isSecret(def) ? 'new-password' : 'off'}
+          placeholder={isSecret(def) ? 'Enter a new value' : def.ui?.placeholder}
           value={text}
           onChange={(e) => onChange(e.target.value)}
         />

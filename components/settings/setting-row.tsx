@@ -7,7 +7,9 @@ import { useMemo, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import { api, ApiError } from '@/lib/client/api';
-import { draftOf, isSecretType, sentence, settingFormSchema, type Draft } from '@/lib/client/setting-form';
+import { draftOf, sentence, settingFormSchema, type Draft } from '@/lib/client/setting-form';
+import { isSecret, MASK } from '@/lib/engine/secrecy';
+import type { TSettingAtScope } from '@/lib/schemas/api';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -75,7 +77,7 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
     if (!(err instanceof ApiError) || err.status === 0 || err.status >= 500) {
       toast.error(`${label} was not saved: ${(err as Error).message}`);
     } else if (err.code === 'VERSION_CONFLICT') {
-      const now = await api.get<{ value: unknown; resolvedValue: unknown }>(path, { params: { scope: scope.id } }).catch(() => null);
+      const now = await api.get<TSettingAtScope>(path, { params: { scope: scope.id } }).catch(() => null);
       setConflict(`Someone else changed ${label} since this page loaded${now ? `: it is now ${formatValue(setting, now.value ?? now.resolvedValue)}` : ''}. Reload to see it, then make your change again.`);
     } else {
       form.setError('value', { message: err.message.replace(`${key}: `, '') });
@@ -120,14 +122,14 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
             </LabelTag>
             {setting.requiresRestart && <Badge tone="warning">Requires restart</Badge>}
             {setting.readonly && <Badge>Read-only</Badge>}
-            {isSecretType(setting) && <Badge>Secret</Badge>}
+            {isSecret(setting) && <Badge>Secret</Badge>}
             {here.locked && <Badge tone="info">Locked for lower scopes</Badge>}
             {lockedAbove && <Badge tone="warning">Locked at {scope.scopeName(lockedAbove.scopeId)}</Badge>}
           </div>
           <p className="mt-0.5 font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{key}</p>
         </div>
         <div className="flex items-center gap-1">
-          {canReveal && isSecretType(setting) && setting.currentValue === '********' && <RevealDialog settingKey={key} label={label} scope={scope.id} />}
+          {canReveal && isSecret(setting) && setting.currentValue === MASK && <RevealDialog settingKey={key} label={label} scope={scope.id} />}
           <HistoryDialog settingKey={key} label={label} def={setting} />
         </div>
       </div>

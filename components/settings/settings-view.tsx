@@ -9,7 +9,8 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { formatValue, levelLabel } from './format';
 import { ReasonDialog } from './reason-dialog';
 import { SettingRow, type ReasonRequest } from './setting-row';
-import type { LevelInfo, ScopeContext, ScopeNode, SettingsSchema, SettingView } from './types';
+import type { TSettingsSchema } from '@/lib/schemas/api';
+import type { LevelInfo, ScopeContext, ScopeNode, SettingView } from './types';
 
 /** Levels below `level` (tenant → event, custom levels under either, and always users): where a lock there applies. */
 function levelsBelow(levels: LevelInfo[], level: string): string[] {
@@ -41,7 +42,7 @@ function useFocusFromHash(trigger: unknown) {
  * The settings of one scope as category tabs (registry order) with their groups as sections. The category
  * is in the URL (?category=) without a round trip: every category's data is already here.
  */
-export function SettingsView({ schema, scopes, canReveal }: { schema: SettingsSchema; scopes: ScopeNode[]; canReveal: boolean }) {
+export function SettingsView({ schema, scopes, canReveal }: { schema: TSettingsSchema; scopes: ScopeNode[]; canReveal: boolean }) {
   const searchParams = useSearchParams();
   const categories = schema.categories.filter((c) => c.count > 0);
   const wanted = searchParams.get('category');

@@ -1,22 +1,14 @@
-import type { settingsSchema } from '@/lib/services/settings';
+import type { TSettingsSchema } from '@/lib/schemas/api';
+import type { TLevel, TScope } from '@/lib/schemas/registry';
 
-/** GET /settings/schema as the settings page gets it from the service (types only: nothing server-side is bundled). */
-export type SettingsSchema = Awaited<ReturnType<typeof settingsSchema>>;
-export type CategoryView = SettingsSchema['categories'][number];
+/** GET /settings/schema, as the settings page gets it. */
+export type CategoryView = TSettingsSchema['categories'][number];
 export type SettingView = CategoryView['groups'][number]['settings'][number];
 
-export interface ScopeNode {
-  id: string;
-  level: string;
-  parentId: string | null;
-  name: string;
-}
+/** A scope node as the navigator shows it. */
+export type ScopeNode = Pick<TScope, 'id' | 'level' | 'parentId' | 'name'>;
 
-export interface LevelInfo {
-  key: string;
-  label: string;
-  parentKey: string | null;
-}
+export type LevelInfo = Pick<TLevel, 'key' | 'label' | 'parentKey'>;
 
 /** The scope the page shows, as the setting rows need it. */
 export interface ScopeContext {

@@ -4,17 +4,14 @@ import { signIn } from 'next-auth/react';
 import { useEffect, useRef, useState } from 'react';
 import { reloadAt } from '@/lib/client/navigate';
 import { ZBootstrapBody } from '@/lib/schemas/api';
+import type { TCatalogSummary } from '@/lib/schemas/registry';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CopyField } from '@/components/ui/copy-field';
 import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
 
-export interface CatalogOption {
-  name: string;
-  title: string;
-  description: string;
-}
+export type CatalogOption = Omit<TCatalogSummary, 'definitions'>;
 
 type Field = 'email' | 'name' | 'password' | 'catalog';
 type Errors = Partial<Record<Field | 'form', string>>;

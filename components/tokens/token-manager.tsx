@@ -8,8 +8,7 @@ import { toast } from 'sonner';
 import { z } from 'zod';
 import { api, ApiError } from '@/lib/client/api';
 import { queryString } from '@/lib/query-string';
-import { ZIssueTokenBody } from '@/lib/schemas/identity';
-import type { IssuedToken, TokenInfo } from '@/lib/services/tokens';
+import { ZIssueTokenBody, type TIssuedToken, type TTokenInfo } from '@/lib/schemas/identity';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -24,7 +23,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 
 interface Props {
-  tokens: TokenInfo[];
+  tokens: TTokenInfo[];
   /** Whose tokens these are. */
   owner: string;
   meId: string;
@@ -137,13 +136,13 @@ export function TokenManager({ tokens, owner, meId, users, origin, pager }: Prop
   );
 }
 
-function Status({ token, now }: { token: TokenInfo; now: number }) {
+function Status({ token, now }: { token: TTokenInfo; now: number }) {
   if (token.revokedAt) return <Badge tone="danger">Revoked</Badge>;
   if (token.expiresAt && Date.parse(token.expiresAt) <= now) return <Badge tone="warning">Expired</Badge>;
   return <Badge tone="success">Active</Badge>;
 }
 
-function Revoke({ token }: { token: TokenInfo }) {
+function Revoke({ token }: { token: TTokenInfo }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
@@ -189,7 +188,7 @@ type NewTokenValues = z.infer<typeof ZNewToken>;
 
 function NewToken({ owner, ownerLabel, forSelf, origin }: { owner: string; ownerLabel: string; forSelf: boolean; origin: string }) {
   const router = useRouter();
-  const [issued, setIssued] = useState<IssuedToken | null>(null);
+  const [issued, setIssued] = useState<TIssuedToken | null>(null);
   const { register, handleSubmit, setError, formState } = useForm<NewTokenValues>({ resolver: zodResolver(ZNewToken), defaultValues: { name: '', expiresOn: '' } });
   const { errors, isSubmitting } = formState;
   const today = new Date().toISOString().slice(0, 10);
@@ -197,7 +196,7 @@ function NewToken({ owner, ownerLabel, forSelf, origin }: { owner: string; owner
   async function submit(v: NewTokenValues) {
     try {
       const body = { name: v.name, ...(v.expiresOn && { expiresAt: `${v.expiresOn}T23:59:59.999Z` }), ...(!forSelf && { userId: owner }) };
-      setIssued(await api.post<IssuedToken>('/tokens', body));
+      setIssued(await api.post<TIssuedToken>('/tokens', body));
       toast.success(`Token “${v.name}” created`);
       router.refresh();
     } catch (err) {

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition, type ReactNode } from 'react';
 import { queryString } from '@/lib/query-string';
-import type { User } from '@/lib/services/users';
+import type { TUser } from '@/lib/schemas/identity';
 import { roleLabel } from '@/components/audit/format';
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonClass } from '@/components/ui/button';
@@ -18,7 +18,7 @@ import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { UserForm, type GrantableScope } from './user-form';
 
 interface Props {
-  users: User[];
+  users: TUser[];
   total: number;
   query?: string;
   /** Scopes where the caller may grant roles; empty when they may only look. */
@@ -30,11 +30,11 @@ interface Props {
 /** The users page: search, the list (a table from md up), and one dialog to create or edit a user. */
 export function UserDirectory({ users, total, query, scopes, meId, pager }: Props) {
   const router = useRouter();
-  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [editing, setEditing] = useState<TUser | 'new' | null>(null);
   const [searching, startTransition] = useTransition();
   const mayManage = scopes.length > 0;
 
-  const edit = (u: User) =>
+  const edit = (u: TUser) =>
     mayManage && (
       <Button size="sm" onClick={() => setEditing(u)}>
         Edit<span className="sr-only"> {u.name}</span>
@@ -164,7 +164,7 @@ export function UserDirectory({ users, total, query, scopes, meId, pager }: Prop
   );
 }
 
-function Person({ user, me }: { user: User; me: boolean }) {
+function Person({ user, me }: { user: TUser; me: boolean }) {
   return (
     <div className="min-w-0">
       <p className="font-medium">
@@ -176,7 +176,7 @@ function Person({ user, me }: { user: User; me: boolean }) {
   );
 }
 
-function Roles({ user }: { user: User }) {
+function Roles({ user }: { user: TUser }) {
   if (user.roles.length === 0) return <span className="text-xs text-zinc-500">No roles</span>;
   return (
     <ul aria-label={`Roles of ${user.name}`} className="flex flex-wrap gap-1">
@@ -191,4 +191,4 @@ function Roles({ user }: { user: User }) {
   );
 }
 
-const Status = ({ user }: { user: User }) => (user.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="success">Active</Badge>);
+const Status = ({ user }: { user: TUser }) => (user.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="success">Active</Badge>);

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { ROLE_LEVEL, ROLES, type Role } from '@/lib/auth/policy';
 import { api, ApiError } from '@/lib/client/api';
 import { ZCreateUserBody, ZPassword, ZRoleBinding } from '@/lib/schemas/identity';
-import type { User } from '@/lib/services/users';
+import type { TUser } from '@/lib/schemas/identity';
+import type { TScope } from '@/lib/schemas/registry';
 import { roleLabel } from '@/components/audit/format';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -16,11 +17,8 @@ import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
 import { Switch } from '@/components/ui/switch';
 
-export interface GrantableScope {
-  id: string;
-  name: string;
-  level: string;
-}
+/** A scope the editor may grant roles at. */
+export type GrantableScope = Pick<TScope, 'id' | 'name' | 'level'>;
 
 // one shape for both dialogs; a new user needs an email and a password, an edit may leave the password empty
 const ZNewUser = z.object({
@@ -40,7 +38,7 @@ const fits = (role: Role, scope: GrantableScope) => !ROLE_LEVEL[role] || ROLE_LE
  * replaces them). Scopes offered are those you may grant at; the server decides again and its errors
  * show beside the field they name.
  */
-export function UserForm({ user, self, scopes, onDone }: { user: User | null; self: boolean; scopes: GrantableScope[]; onDone(): void }) {
+export function UserForm({ user, self, scopes, onDone }: { user: TUser | null; self: boolean; scopes: GrantableScope[]; onDone(): void }) {
   const form = useForm<Values>({
     resolver: zodResolver(user ? ZEditUser : ZNewUser),
     defaultValues: user

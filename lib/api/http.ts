@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { hasForbiddenKey } from '@/lib/engine/document';
-import { ServiceError, type ErrorCode, ERROR_STATUS } from '@/lib/services/errors';
+import { ServiceError, type ErrorCode, ERROR_STATUS } from '@/lib/services/kernel/errors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildOpenApi, openApiDocument, type JsonSchema } from './openapi';
+import { buildOpenApi, type JsonSchema } from './openapi';
 import { route } from './router';
-import { ROUTES } from './routes';
+import { openApiDocument, ROUTES } from './routes';
 
 const doc = openApiDocument();
 const openApiPath = (p: string) => p.replace(/:(\w+)/g, '{$1}');

@@ -1,10 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import { ZError } from '@/lib/schemas/api';
-import { ERROR_STATUS, type ErrorCode } from '@/lib/services/errors';
-import { SWITCHBOARD_VERSION } from '@/lib/services/setup';
+import { ERROR_STATUS, type ErrorCode } from '@/lib/services/kernel/errors';
+import { SWITCHBOARD_VERSION } from '@/lib/services/setup/status';
 import type { AnyRoute } from './router';
-import { ROUTES } from './routes';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the same zod schemas the handlers parse
@@ -218,9 +217,11 @@ export function buildOpenApi(routes: AnyRoute[]): OpenApiDocument {
   };
 }
 
-let cached: OpenApiDocument | undefined;
+const built = new WeakMap<AnyRoute[], OpenApiDocument>();
 
-/** The document for this server's routes, built once per process. */
-export function openApiDocument(): OpenApiDocument {
-  return (cached ??= buildOpenApi(ROUTES));
+/** The document for a route table, built once per table (the server's is built once per process). */
+export function openApiDocumentFor(routes: AnyRoute[]): OpenApiDocument {
+  let doc = built.get(routes);
+  if (!doc) built.set(routes, (doc = buildOpenApi(routes)));
+  return doc;
 }

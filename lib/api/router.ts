@@ -2,10 +2,10 @@ import 'server-only';
 import type { z } from 'zod';
 import { authenticate } from '@/lib/auth/authenticate';
 import { primaryRole, type Principal } from '@/lib/auth/policy';
-import { getApp, type App } from '@/lib/services/app';
-import type { ChangeContext } from '@/lib/services/audit';
-import { ServiceError } from '@/lib/services/errors';
-import { isSetupComplete } from '@/lib/services/setup';
+import { getApp, type App } from '@/lib/services/kernel/app';
+import type { ChangeContext } from '@/lib/services/audit/types';
+import { ServiceError } from '@/lib/services/kernel/errors';
+import { isSetupComplete } from '@/lib/services/setup/status';
 import { clientIp, errorResponse, json, parseWith, readJsonBody } from './http';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,7 +1,7 @@
 import 'server-only';
-import type { App } from '@/lib/services/app';
-import { fail } from '@/lib/services/errors';
-import { authenticateToken } from '@/lib/services/tokens';
+import type { App } from '@/lib/services/kernel/app';
+import { fail } from '@/lib/services/kernel/errors';
+import { authenticateToken } from '@/lib/services/identity/principal';
 import type { Principal } from './policy';
 import { CSRF_HEADER } from './headers';
 import { parseCookieHeader, principalFromCookies } from './session';

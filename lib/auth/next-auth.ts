@@ -3,8 +3,8 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { readEnv, type OidcEnv } from '@/lib/env';
-import type { App } from '@/lib/services/app';
-import { authSettings, sessionPrincipal, signInWithOidc, signInWithPassword } from '@/lib/services/sessions';
+import type { App } from '@/lib/services/kernel/app';
+import { authSettings, sessionPrincipal, signInWithOidc, signInWithPassword } from '@/lib/services/identity/sessions';
 import { lockedError } from './sign-in';
 import { sessionSecret } from './session';
 

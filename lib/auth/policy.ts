@@ -20,8 +20,8 @@ export interface Principal {
   email: string;
   name: string;
   roles: RoleBinding[];
-  /** How the caller authenticated: an API token or the browser session. */
-  via: 'token' | 'session';
+  /** How the caller authenticated: an API token, the browser session, or the operator's CLI (`system`). */
+  via: 'token' | 'session' | 'system';
   tokenId?: string;
 }
 
@@ -30,6 +30,7 @@ export type Action =
   | 'settings.write' // set, revert, lock, roll back values at a scope
   | 'settings.reveal' // see a secret in plain text
   | 'definitions.write' // change the registry
+  | 'catalogs.load' // load an example catalog (levels, definitions, flags)
   | 'hierarchy.write' // register hierarchy levels
   | 'scopes.read'
   | 'scopes.write' // create / delete scopes below the target
@@ -92,6 +93,15 @@ export const RULES: readonly Rule[] = [
   { role: 'member', actions: R, where: 'at-or-below' },
 ];
 
+/**
+ * What the operator's command line may do (`npm run catalog:load`): whoever runs it already holds the
+ * database and its key, so it acts as `system`, for these actions only.
+ */
+const SYSTEM_ACTIONS: readonly Action[] = ['catalogs.load'];
+
+/** The principal of the operator's command-line tools. */
+export const SYSTEM_PRINCIPAL: Principal = { userId: 'system', email: '', name: 'system', roles: [], via: 'system' };
+
 function matches(binding: RoleBinding, rule: Rule, action: Action, target: Target): boolean {
   if (binding.role !== rule.role) return false;
   if (rule.actions !== '*' && !rule.actions.includes(action)) return false;
@@ -106,6 +116,7 @@ function matches(binding: RoleBinding, rule: Rule, action: Action, target: Targe
 }
 
 export function can(principal: Principal, action: Action, target: Target = {}): boolean {
+  if (principal.via === 'system') return SYSTEM_ACTIONS.includes(action);
   if (target.userId !== undefined && target.userId === principal.userId) {
     // everyone reads and writes their own preferences
     if (action === 'settings.read' || action === 'settings.write') return true;

@@ -1,8 +1,8 @@
 import 'server-only';
 import { decode } from 'next-auth/jwt';
 import { readEnv } from '@/lib/env';
-import type { App } from '@/lib/services/app';
-import { sessionPrincipal } from '@/lib/services/sessions';
+import type { App } from '@/lib/services/kernel/app';
+import { sessionPrincipal } from '@/lib/services/identity/sessions';
 import type { Principal } from './policy';
 
 /** next-auth's session cookie; the `__Secure-` variant is used when NEXTAUTH_URL is https. */

@@ -8,7 +8,6 @@ import { ZCreateFlag, ZFlagType, ZUpdateFlag, type TCreateFlag, type TFlag, type
  */
 
 export type MatrixFlag = TFlagMatrix['flags'][number];
-export type FlagAtScope = TFlag & { inherited: boolean };
 
 export const FLAG_TYPE_LABELS: Record<TFlagType, string> = {
   boolean: 'On / off',

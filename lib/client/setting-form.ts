@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { allowedValues, coerceValue, formatIssuePath, valueSchemaFor } from '@/lib/engine/value-schema';
+import { isSecret } from '@/lib/engine/secrecy';
 import type { TDefinition } from '@/lib/schemas/definition';
 
 /**
@@ -12,8 +13,6 @@ export type FormDefinition = Pick<TDefinition, 'type' | 'validation' | 'ui' | 'i
 /** Text for most types; true/false for a toggle; the chosen option values for a multiselect. */
 export type Draft = string | boolean | (string | number)[];
 
-export const isSecretType = (def: Pick<FormDefinition, 'type' | 'isSecret'>) => def.isSecret || def.type === 'secret';
-
 /** The options of an enum or multiselect: ui.options with their labels, else the allowed values. */
 export function optionsOf(def: FormDefinition): { value: string | number; label: string }[] {
   const labels = new Map((def.ui?.options ?? []).map((o) => [o.value, o.label]));
@@ -22,7 +21,7 @@ export function optionsOf(def: FormDefinition): { value: string | number; label:
 
 /** What the control starts from. Secrets start empty: their value is never sent to the browser. */
 export function draftOf(def: FormDefinition, value: unknown): Draft {
-  if (isSecretType(def)) return '';
+  if (isSecret(def)) return '';
   switch (def.type) {
     case 'boolean':
       return value === true;
@@ -55,7 +54,7 @@ export function settingFormSchema(def: FormDefinition) {
   const valueSchema = valueSchemaFor(def);
   return z.object({
     value: z.unknown().transform((draft, ctx) => {
-      if (isSecretType(def) && draft === '') {
+      if (isSecret(def) && draft === '') {
         ctx.addIssue({ code: 'custom', message: 'enter the new value (it is never shown here)' });
         return z.NEVER;
       }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ZDefinition, type TDefinitionInput } from '@/lib/schemas/definition';
-import { checkCrossFieldRules, registerCrossFieldRule, unknownRuleNames } from './cross-field';
+import { checkCrossFieldRules, unknownRuleNames } from './cross-field';
 
 const def = (d: Partial<TDefinitionInput> & { key: string }) =>
   ZDefinition.parse({ label: 'X', category: 'operational', type: 'integer', defaultValue: 0, allowedLevels: ['global'], ...d });
@@ -69,39 +69,10 @@ describe('comparison rules (seed 001: max agents per project ≥ max agents per 
   });
 });
 
-describe('named rules', () => {
-  registerCrossFieldRule('quietHoursDiffer', ({ key, value, get }) =>
-    value === get('notifications.quiet_start') ? `${key} must differ from the start of quiet hours` : null,
-  );
-  const end = def({
-    key: 'notifications.quiet_end',
-    type: 'string',
-    defaultValue: '07:00',
-    dependsOn: ['notifications.quiet_start'],
-    validation: { rules: ['quietHoursDiffer'] },
-  });
-  const start = def({ key: 'notifications.quiet_start', type: 'string', defaultValue: '22:00' });
-
-  it('runs when its setting or a dependency changes, reporting on its setting', () => {
-    const same = values({ 'notifications.quiet_start': '22:00', 'notifications.quiet_end': '22:00' });
-    const issue = { path: 'notifications.quiet_end', rule: 'quietHoursDiffer', message: 'notifications.quiet_end must differ from the start of quiet hours' };
-    expect(checkCrossFieldRules([start, end], ['notifications.quiet_end'], same)).toEqual([issue]);
-    expect(checkCrossFieldRules([start, end], ['notifications.quiet_start'], same)).toEqual([issue]);
-    expect(checkCrossFieldRules([start, end], ['display.theme'], same)).toEqual([]);
-    const differ = values({ 'notifications.quiet_start': '22:00', 'notifications.quiet_end': '07:00' });
-    expect(checkCrossFieldRules([start, end], ['notifications.quiet_end'], differ)).toEqual([]);
-  });
-
-  it('refuses names that look like comparisons', () => {
-    expect(() => registerCrossFieldRule('gte:x', () => null)).toThrow();
-    expect(() => registerCrossFieldRule('', () => null)).toThrow();
-  });
-});
-
 describe('unknown rules are reported, not ignored', () => {
   const typo = def({ key: 'operational.budget', validation: { rules: ['noSuchRule', 'gte:operational.missing', 'gte:not a key'] } });
 
-  it('unknownRuleNames lists unregistered names and malformed comparisons', () => {
+  it('unknownRuleNames lists names that are not comparisons and malformed comparisons', () => {
     expect(unknownRuleNames(typo)).toEqual(['noSuchRule', 'gte:not a key']);
     expect(unknownRuleNames(typo, (k) => k === 'operational.budget')).toEqual(['noSuchRule', 'gte:operational.missing', 'gte:not a key']);
     expect(unknownRuleNames(perProject)).toEqual([]);

@@ -1,30 +1,13 @@
 /**
  * Cross-field rules: checks that relate one setting's value to others', named in a definition's
  * `validation.rules`. Built in: "gte:<key>", "gt:<key>", "lte:<key>", "lt:<key>" compare this
- * setting with another (numbers, or durations by their length). Other names must be registered
- * in code with registerCrossFieldRule; a name that is neither is reported, never ignored.
+ * setting with another (numbers, or durations by their length). Any other name is reported, never
+ * ignored (no catalog needs more; a registry of named rules in code was dropped as unused).
  */
-import { SETTING_KEY_PATTERN, type TDefinition } from '@/lib/schemas/definition';
+import type { TDefinition } from '@/lib/schemas/definition';
+import { SETTING_KEY_PATTERN } from './patterns';
 import type { ValidationIssue } from './types';
 import { parseDuration } from './duration';
-
-export interface CrossFieldContext {
-  /** The setting the rule belongs to. */
-  key: string;
-  value: unknown;
-  /** Any setting's value as it would be after the change. */
-  get: (key: string) => unknown;
-}
-/** Returns a message ("must be …") when the rule is broken, else null. */
-export type CrossFieldRule = (ctx: CrossFieldContext) => string | null;
-
-const registry = new Map<string, CrossFieldRule>();
-
-/** Registers (or replaces, e.g. on a dev reload) a named rule. Names may not contain ":", which marks comparisons. */
-export function registerCrossFieldRule(name: string, rule: CrossFieldRule): void {
-  if (!name || name.includes(':')) throw new Error(`invalid cross-field rule name "${name}"`);
-  registry.set(name, rule);
-}
 
 type Op = 'gte' | 'gt' | 'lte' | 'lt';
 const OPS: Record<Op, { symbol: string; holds: (a: number, b: number) => boolean; converse: Op }> = {
@@ -49,12 +32,11 @@ function magnitude(value: unknown): number | null {
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /**
- * Rule names in a definition that mean nothing: not registered and not a well-formed comparison
+ * Rule names in a definition that mean nothing: not a well-formed comparison
  * (with `isDefinedKey`, also comparisons with settings that do not exist).
  */
 export function unknownRuleNames(def: Pick<TDefinition, 'validation'>, isDefinedKey: (key: string) => boolean = () => true): string[] {
   return (def.validation?.rules ?? []).filter((rule) => {
-    if (registry.has(rule)) return false;
     const cmp = parseComparison(rule);
     return !cmp || !isDefinedKey(cmp.other);
   });
@@ -62,7 +44,7 @@ export function unknownRuleNames(def: Pick<TDefinition, 'validation'>, isDefined
 
 /**
  * Checks every rule that involves a changed key, on either side: a comparison when either of
- * its settings changed, a named rule when its setting or one of its `dependsOn` keys changed.
+ * its settings changed; an unknown rule is reported when its setting or one of its `dependsOn` keys changed.
  * `defs` must be all definitions, so rules declared on unchanged settings are found too.
  * A broken comparison is reported on the changed key (on the rule's own setting if both changed).
  */
@@ -91,9 +73,7 @@ export function checkCrossFieldRules(
         continue;
       }
       if (!changed.has(def.key) && !def.dependsOn?.some((k) => changed.has(k))) continue;
-      const named = registry.get(rule);
-      const message = named ? named({ key: def.key, value: get(def.key), get }) : `cannot be checked: unknown rule "${rule}"`;
-      if (message) out.push({ path: def.key, rule, message });
+      out.push({ path: def.key, rule, message: `cannot be checked: unknown rule "${rule}"` });
     }
   }
   return out;

@@ -3,7 +3,7 @@
  * operators add more, e.g. project under global, department under tenant). `user` is not a level
  * of the tree: user values are addressed as scope "user:<userId>".
  */
-import { LEVEL_KEY_PATTERN } from '@/lib/schemas/definition';
+import { LEVEL_KEY_PATTERN, SCOPE_ID_PATTERN, USER_SCOPE_PATTERN } from './patterns';
 import type { ValidationIssue } from './types';
 
 export interface HierarchyLevel {
@@ -25,8 +25,7 @@ export const BUILTIN_LEVELS: readonly HierarchyLevel[] = [
 /** Names with a meaning of their own in chains ("user", "default"). */
 const RESERVED_LEVEL_KEYS = new Set([USER_LEVEL, 'default']);
 
-export const SCOPE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const USER_SCOPE = /^user:([A-Za-z0-9][A-Za-z0-9_.@-]{0,127})$/;
+export { SCOPE_ID_PATTERN };
 
 /** A scope id as API.md allows it; the root "global" is one. */
 export function isValidScopeId(id: string): boolean {
@@ -35,7 +34,7 @@ export function isValidScopeId(id: string): boolean {
 
 /** The user id of a user-level scope reference "user:<userId>", else null. */
 export function parseUserScope(id: string): string | null {
-  return USER_SCOPE.exec(id)?.[1] ?? null;
+  return USER_SCOPE_PATTERN.exec(id)?.[1] ?? null;
 }
 
 /** Problems with registering a new level under the existing ones. */

@@ -12,6 +12,7 @@ import { isCidr } from './cidr';
 import { characterCount, checkJsonSchema, plural, compileRegExp, jsonSchemaProblems, type JsonPath } from './json-schema';
 import { FORBIDDEN_KEYS } from './document';
 import { unknownRuleNames } from './cross-field';
+import { isSecret } from './secrecy';
 
 type ValueDefinition = Pick<TDefinition, 'type' | 'validation' | 'ui'>;
 type ItemType = NonNullable<TValidation['itemType']>;
@@ -338,7 +339,7 @@ export function checkDefinitionRules(
   for (const name of unknownRuleNames(def)) issue('validation.rules', name, `names an unknown rule "${name}"`);
   if (!def.allowedLevels.length) issue('allowedLevels', 'allowedLevels', 'must name at least one level');
 
-  const emptySecret = (def.type === 'secret' || def.isSecret) && def.defaultValue === '';
+  const emptySecret = isSecret(def) && def.defaultValue === '';
   if (!out.length && !emptySecret) {
     const result = validateValue(def, def.defaultValue, { coerce: false });
     if (!result.ok)

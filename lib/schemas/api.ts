@@ -1,39 +1,14 @@
 import { z } from 'zod';
-import { ZSettingKey } from './definition';
+import { ZContextQuery, ZIsoTime, ZPaging, ZScopeId, ZSettingKey, ZWriteScope } from './common';
+import { ZDefinition } from './definition';
+
+// The shared pieces live in ./common (so the other schema modules need not import this one); re-exported for callers.
+export { ZContextQuery, ZError, ZIsoTime, ZPaging, ZScopeId, ZWriteScope } from './common';
 
 /**
  * Request and response schemas of the HTTP API. The handlers parse with them and the OpenAPI document
  * is generated from them, so the two cannot drift apart.
  */
-
-const SCOPE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-export const ZScopeId = z.string().regex(SCOPE_ID, 'must match ^[a-z0-9][a-z0-9_-]{0,62}$');
-/** A scope id, or `user:<userId>` for a user's own values. */
-export const ZWriteScope = z.string().max(100).regex(/^([a-z0-9][a-z0-9_-]{0,62}|user:[A-Za-z0-9_-]{1,64})$/, 'must be a scope id or user:<userId>');
-
-export const ZPaging = {
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-};
-
-export const ZContextQuery = {
-  scope: ZScopeId.optional(),
-  userId: z.string().min(1).max(64).optional().describe('a user id, or `me`'),
-  tenantId: ZScopeId.optional(),
-  eventId: ZScopeId.optional(),
-  projectId: ZScopeId.optional(),
-};
-
-export const ZIsoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp, e.g. 2026-02-10T14:30:00Z');
-
-export const ZError = z.strictObject({
-  error: z.strictObject({
-    code: z.string(),
-    message: z.string(),
-    field: z.string().optional(),
-    details: z.unknown().optional(),
-  }),
-});
 
 // ------------------------------------------------------------------ setup
 
@@ -89,6 +64,8 @@ export const ZResolveAnswer = z.object({
   inheritanceChain: z.array(ZChainLink),
   version: z.number(),
 });
+export type TChainLink = z.infer<typeof ZChainLink>;
+export type TResolveAnswer = z.infer<typeof ZResolveAnswer>;
 
 export const ZAuditEntry = z.object({
   id: z.number(),
@@ -108,6 +85,26 @@ export const ZAuditEntry = z.object({
   version: z.number().nullable(),
   details: z.unknown(),
 });
+export type TAuditEntry = z.infer<typeof ZAuditEntry>;
+/** A page of audit entries (GET /audit). */
+export const ZAuditPage = z.object({ entries: z.array(ZAuditEntry), total: z.number() });
+export type TAuditPage = z.infer<typeof ZAuditPage>;
+/** A setting's change history (GET /settings/:key/history). */
+export const ZHistoryPage = z.object({ history: z.array(ZAuditEntry), total: z.number() });
+export type THistoryPage = z.infer<typeof ZHistoryPage>;
+
+/** GET /settings/:key: the definition, the value stored at the scope (null: none) and the resolved value. */
+export const ZSettingAtScope = z.object({
+  setting: z.object(ZDefinition.shape).describe('the definition (a secret default masked)'),
+  scope: z.string(),
+  value: z.unknown(),
+  locked: z.boolean(),
+  resolvedValue: z.unknown(),
+  resolvedFrom: z.string(),
+  resolvedScopeId: z.string().nullable(),
+  version: z.number().describe('of the value stored at the scope; 0 when none'),
+});
+export type TSettingAtScope = z.infer<typeof ZSettingAtScope>;
 
 export const ZWriteAnswer = z.object({
   setting: z.record(z.string(), z.unknown()),
@@ -117,8 +114,69 @@ export const ZWriteAnswer = z.object({
   version: z.number(),
   audit: ZAuditEntry,
 });
+export type TWriteAnswer = z.infer<typeof ZWriteAnswer>;
+
+/** POST /settings/:key/reveal: the plain value of a secret. */
+export const ZRevealAnswer = z.object({ key: z.string(), scope: z.string(), value: z.unknown(), resolvedFrom: z.string() });
+export type TRevealAnswer = z.infer<typeof ZRevealAnswer>;
+
+/** What one scope on the path stores for a setting (whether or not resolution got that far). */
+export const ZValueOnPath = z.object({
+  level: z.string(),
+  scopeId: z.string(),
+  stored: z.boolean(),
+  value: z.unknown(),
+  locked: z.boolean(),
+  version: z.number(),
+});
+/** GET /settings/schema: categories → groups → settings with their values at the scope, for a data-driven UI. */
+export const ZSettingsSchema = z.object({
+  scope: z.object({ id: z.string(), level: z.string() }),
+  categories: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      description: z.string(),
+      security: z.boolean(),
+      count: z.number(),
+      groups: z.array(
+        z.object({
+          key: z.string(),
+          label: z.string(),
+          settings: z.array(
+            z.object({
+              ...ZDefinition.shape,
+              currentValue: z.unknown(),
+              resolvedFrom: z.string(),
+              resolvedScopeId: z.string().nullable(),
+              version: z.number(),
+              canOverride: z.boolean().describe('the caller may set a value at this scope'),
+              valuesOnPath: z.array(ZValueOnPath).describe('every scope from here up to global'),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+  hierarchyLevels: z.array(z.object({ key: z.string(), label: z.string(), parentKey: z.string().nullable(), position: z.number() })),
+});
+export type TSettingsSchema = z.infer<typeof ZSettingsSchema>;
+
+/** GET /stats: dashboard counts within what the caller may read. */
+export const ZStats = z.object({
+  total: z.number().describe('setting definitions'),
+  overrides: z.number().describe('values stored at scopes (user values not counted)'),
+  requiresRestart: z.number(),
+  recentChanges24h: z.number(),
+  flags: z.number(),
+  categories: z.number(),
+});
+export type TStats = z.infer<typeof ZStats>;
 
 // ------------------------------------------------------------------ preferences
 
 export const ZPreferenceBody = z.strictObject({ value: z.unknown() });
 export const ZPreferencesBody = z.strictObject({ preferences: z.record(ZSettingKey, z.unknown()) });
+/** GET /users/me/preferences: resolved values and the level each came from ('user' = the caller's own). */
+export const ZPreferencesAnswer = z.object({ preferences: z.record(z.string(), z.unknown()), resolvedFrom: z.record(z.string(), z.string()) });
+export type TPreferencesAnswer = z.infer<typeof ZPreferencesAnswer>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZIsoTime, ZPaging, ZWriteScope } from './api';
+import { ZIsoTime, ZPaging, ZWriteScope } from './common';
 
 /** Filters of the audit log (API.md "Audit"), shared by the list and the export. */
 const filters = {
@@ -17,3 +17,4 @@ export const ZAuditExportQuery = z.strictObject({ ...filters, format: z.enum(['c
 export type TAuditFilters = Omit<z.output<typeof ZAuditExportQuery>, 'format'>;
 
 export const ZAuditVerify = z.object({ valid: z.boolean(), checked: z.number(), brokenAt: z.number().optional() });
+export type TAuditVerify = z.infer<typeof ZAuditVerify>;

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { LEVEL_KEY_PATTERN, SETTING_KEY_PATTERN } from '@/lib/engine/patterns';
+import { ZLevelKey, ZSettingKey } from './common';
 import type { TCatalogFlag } from './flags';
+
+export { LEVEL_KEY_PATTERN, SETTING_KEY_PATTERN, ZLevelKey, ZSettingKey };
 
 /** The value types a setting can have (API.md "Definitions"). */
 export const SETTING_TYPES = [
@@ -24,12 +28,6 @@ export type TOverrideBehavior = z.infer<typeof ZOverrideBehavior>;
 
 export const ZDefinitionSource = z.enum(['code', 'seed', 'ui']);
 export type TDefinitionSource = z.infer<typeof ZDefinitionSource>;
-
-export const SETTING_KEY_PATTERN = /^[a-z][a-zA-Z0-9_]*(\.[a-zA-Z0-9_]+)+$/;
-export const ZSettingKey = z.string().max(200).regex(SETTING_KEY_PATTERN, 'must be dotted, e.g. "catering.bufferPercentage"');
-
-export const LEVEL_KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
-export const ZLevelKey = z.string().regex(LEVEL_KEY_PATTERN, 'must be lower-case letters, digits and _');
 
 /** Validation rules a definition may carry; any that apply to its type are enforced. */
 export const ZValidation = z

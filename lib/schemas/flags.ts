@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZIsoTime, ZPaging, ZScopeId } from './api';
-import { SETTING_KEY_PATTERN } from './definition';
+import { SETTING_KEY_PATTERN } from '@/lib/engine/patterns';
+import { ZIsoTime, ZPaging, ZScopeId } from './common';
 
 /** Feature flags (API.md "Feature flags", seed 003 §3.2 / §5.2). */
 
@@ -94,6 +94,9 @@ export const ZFlag = z.object({
   lastEvaluatedAt: z.string().nullable(),
 });
 export type TFlag = z.infer<typeof ZFlag>;
+/** A flag row as seen from a scope: its own, or inherited from an ancestor. */
+export const ZFlagAtScope = ZFlag.extend({ inherited: z.boolean().describe('the row is stored at an ancestor of the requested scope') });
+export type TFlagAtScope = z.infer<typeof ZFlagAtScope>;
 
 export const FLAG_REASONS = [
   'NOT_FOUND',
@@ -117,6 +120,7 @@ export const ZFlagEvaluation = z.object({
   variant: z.string().optional(),
   value: z.unknown().optional().describe("the assigned variant's value"),
 });
+export type TFlagEvaluation = z.infer<typeof ZFlagEvaluation>;
 
 /** Type, expiry and creation are those of the flag's global row (or its only rows' first, when it has none). */
 export const ZFlagMatrix = z.object({

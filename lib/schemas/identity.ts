@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '@/lib/auth/policy';
-import { ZIsoTime, ZPaging, ZScopeId } from './api';
+import { ZIsoTime, ZPaging, ZScopeId } from './common';
 
 /** Users, role bindings and API tokens (API.md "Users, roles, tokens"). */
 
@@ -41,7 +41,9 @@ export const ZUser = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+export type TUser = z.infer<typeof ZUser>;
 export const ZMe = z.object({ user: ZUser.omit({ roles: true }), roles: z.array(ZRoleBinding) });
+export type TMe = z.infer<typeof ZMe>;
 
 export const ZIssueTokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -51,6 +53,7 @@ export const ZIssueTokenBody = z.strictObject({
 export const ZTokenListQuery = z.strictObject({ userId: z.string().min(1).max(64).optional(), ...ZPaging });
 
 export const ZIssuedToken = z.object({ id: z.string(), name: z.string(), token: z.string(), prefix: z.string(), expiresAt: z.string().nullable() });
+export type TIssuedToken = z.infer<typeof ZIssuedToken>;
 export const ZTokenInfo = z.object({
   id: z.string(),
   name: z.string(),
@@ -61,3 +64,4 @@ export const ZTokenInfo = z.object({
   lastUsedAt: z.string().nullable(),
   createdAt: z.string(),
 });
+export type TTokenInfo = z.infer<typeof ZTokenInfo>;

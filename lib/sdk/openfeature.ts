@@ -16,11 +16,11 @@ import {
   TargetingKeyMissingError,
   TypeMismatchError,
   type EvaluationContext,
-  type FlagMetadata,
   type JsonValue,
   type Provider,
   type ResolutionDetails,
 } from '@openfeature/server-sdk';
+import type { TOfrepFailure, TOfrepSuccess } from '@/lib/schemas/ofrep';
 
 export interface SwitchboardProviderOptions {
   /** Where Switchboard runs, e.g. `https://switchboard.example.com`. */
@@ -32,15 +32,8 @@ export interface SwitchboardProviderOptions {
   fetch?: typeof fetch;
 }
 
-interface OfrepAnswer {
-  key?: string;
-  value?: unknown;
-  reason?: string;
-  variant?: string;
-  metadata?: FlagMetadata;
-  errorCode?: string;
-  errorDetails?: string;
-}
+/** A single evaluation's answer: a success or a failure (the bulk failure has no key). */
+type OfrepAnswer = Partial<TOfrepSuccess & TOfrepFailure>;
 
 const ERRORS: Record<string, new (message?: string) => Error> = {
   FLAG_NOT_FOUND: FlagNotFoundError,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '@/lib/db/schema';
 import { CSRF_HEADER } from '@/lib/auth/headers';
 import { sessionSecret } from '@/lib/auth/session';
-import { signInWithPassword } from '@/lib/services/sessions';
+import { signInWithPassword } from '@/lib/services/identity/sessions';
 import { ADMIN, bootstrapped, startTestServer, type TestServer } from './harness';
 import { expectStatus, person, refused, type Person } from './support';
 

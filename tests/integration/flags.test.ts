@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, featureFlags } from '@/lib/db/schema';
 import { accreditationCatalog } from '@/lib/catalogs';
-import { flushEvaluated } from '@/lib/services/flags';
+import { flushEvaluated } from '@/lib/services/flags/table';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, person, refused, WORLD, type Person } from './support';
 

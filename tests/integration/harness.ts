@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { openDatabase, type Database } from '@/lib/db/client';
 import { sendWebResponse, toWebRequest } from '@/lib/api/node';
 import { router } from '@/lib/api/routes';
-import { createApp, type App } from '@/lib/services/app';
-import { createSecretBox } from '@/lib/services/secrets';
+import { createApp, type App } from '@/lib/services/kernel/app';
+import { createSecretBox } from '@/lib/services/kernel/secrets';
 
 /**
  * A real HTTP server around the real router and services, on a fresh database: PGlite in memory, or a

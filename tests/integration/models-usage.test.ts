@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { auditLog, modelUsage } from '@/lib/db/schema';
-import { onModelEvent, type ModelQuotaEvent } from '@/lib/services/models';
+import { onModelEvent, type ModelQuotaEvent } from '@/lib/services/models/events';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, person, refused, WORLD, type Person } from './support';
 

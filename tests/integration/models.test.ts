@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, modelConfigurations } from '@/lib/db/schema';
-import { dumpModelConfiguration, restoreModelConfiguration } from '@/lib/services/models';
+import { dumpModelConfiguration, restoreModelConfiguration } from '@/lib/services/models/backup';
 import { ADMIN, bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, person, refused, WORLD, type Person } from './support';
 

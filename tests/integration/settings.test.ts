@@ -30,7 +30,7 @@ describe('before setup', () => {
 
   it('refuses a short password and an unknown catalog, writing nothing', async () => {
     await refused(() => s.api('POST', '/api/v1/setup/bootstrap', { body: { admin: { ...ADMIN, password: 'short' } } }), 400, 'INVALID_REQUEST');
-    await refused(() => s.api('POST', '/api/v1/setup/bootstrap', { body: { admin: ADMIN, catalog: 'nope' } }), 400, 'INVALID_REQUEST');
+    await refused(() => s.api('POST', '/api/v1/setup/bootstrap', { body: { admin: ADMIN, catalog: 'nope' } }), 404, 'NOT_FOUND');
     expect((await s.api('GET', '/api/v1/setup/status')).body.setupComplete).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { router } from '@/lib/api/routes';
-import type { App } from '@/lib/services/app';
+import type { App } from '@/lib/services/kernel/app';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { expectStatus, person, refused } from './support';
 

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/current';
-import { openApiDocument, type OpenApiOperation } from '@/lib/api/openapi';
+import type { OpenApiOperation } from '@/lib/api/openapi';
+import { openApiDocument } from '@/lib/api/routes';
 import { DocsNav, type NavGroup } from '@/components/docs/docs-nav';
 import { Endpoint } from '@/components/docs/endpoint';
 import { Description } from '@/components/docs/text';

@@ -2,10 +2,11 @@ import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/current';
 import { mayVisit } from '@/lib/auth/nav';
 import { can } from '@/lib/auth/policy';
-import { getApp } from '@/lib/services/app';
-import { flagMatrix, flushEvaluated } from '@/lib/services/flags';
-import { listScopes } from '@/lib/services/scopes';
-import { listUsers } from '@/lib/services/users';
+import { getApp } from '@/lib/services/kernel/app';
+import { flagMatrix } from '@/lib/services/flags/read';
+import { flushEvaluated } from '@/lib/services/flags/table';
+import { listScopes } from '@/lib/services/scopes/read';
+import { listUsers } from '@/lib/services/identity/read';
 import { FlagsView } from '@/components/flags/flags-view';
 
 export const metadata: Metadata = { title: 'Feature flags' };

@@ -2,10 +2,12 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requirePage } from '@/lib/auth/current';
 import { can, isPlatformAdmin } from '@/lib/auth/policy';
-import { getApp } from '@/lib/services/app';
-import { ServiceError } from '@/lib/services/errors';
-import { listModels, listQuotas, listTemplates } from '@/lib/services/models';
-import { listScopes } from '@/lib/services/scopes';
+import { getApp } from '@/lib/services/kernel/app';
+import { ServiceError } from '@/lib/services/kernel/errors';
+import { listQuotas } from '@/lib/services/models/quotas';
+import { listModels } from '@/lib/services/models/read';
+import { listTemplates } from '@/lib/services/models/templates';
+import { listScopes } from '@/lib/services/scopes/read';
 import { ModelsView } from '@/components/models/models-view';
 
 export const metadata: Metadata = { title: 'AI models' };

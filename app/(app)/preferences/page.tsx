@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/current';
-import { getApp } from '@/lib/services/app';
-import { getRegistry } from '@/lib/services/definitions';
-import { listPreferences } from '@/lib/services/preferences';
-import { publicDefinition } from '@/lib/services/values';
+import { getApp } from '@/lib/services/kernel/app';
+import { getRegistry } from '@/lib/services/registry/read';
+import { listPreferences } from '@/lib/services/preferences/read';
+import { publicDefinition } from '@/lib/services/kernel/secrecy';
 import { PreferencesEditor, type PreferenceSection } from '@/components/preferences/preferences-editor';
 
 export const metadata: Metadata = { title: 'Preferences' };

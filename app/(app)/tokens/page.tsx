@@ -3,10 +3,10 @@ import { requirePage } from '@/lib/auth/current';
 import { can } from '@/lib/auth/policy';
 import { queryString } from '@/lib/query-string';
 import { requestOrigin } from '@/lib/request-origin';
-import { getApp } from '@/lib/services/app';
-import { preferredPageSize } from '@/lib/services/preferences';
-import { listTokens } from '@/lib/services/tokens';
-import { listUsers } from '@/lib/services/users';
+import { getApp } from '@/lib/services/kernel/app';
+import { preferredPageSize } from '@/lib/services/preferences/read';
+import { listTokens } from '@/lib/services/identity/tokens';
+import { listUsers } from '@/lib/services/identity/read';
 import { TokenManager } from '@/components/tokens/token-manager';
 import { Pager } from '@/components/ui/pager';
 

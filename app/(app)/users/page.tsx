@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import { requirePage } from '@/lib/auth/current';
 import { queryString } from '@/lib/query-string';
-import { getApp } from '@/lib/services/app';
-import { preferredPageSize } from '@/lib/services/preferences';
-import { listScopes, scopesWhere } from '@/lib/services/scopes';
-import { listUsers } from '@/lib/services/users';
+import { getApp } from '@/lib/services/kernel/app';
+import { preferredPageSize } from '@/lib/services/preferences/read';
+import { listScopes, scopesWhere } from '@/lib/services/scopes/read';
+import { listUsers } from '@/lib/services/identity/read';
 import { UserDirectory } from '@/components/users/user-directory';
 import { Pager } from '@/components/ui/pager';
 

@@ -1,9 +1,9 @@
 import 'server-only';
-import { z } from 'zod';
-import { ZAuditEntry } from '@/lib/schemas/api';
+import { ZAuditPage } from '@/lib/schemas/api';
 import { ZAuditExportQuery, ZAuditQuery, ZAuditVerify } from '@/lib/schemas/audit';
-import * as auditLog from '@/lib/services/audit-log';
 import { route } from '../router';
+import { EXPORT_MAX_ROWS, exportAudit } from '@/lib/services/audit/export';
+import { listAudit, verifyAudit } from '@/lib/services/audit/read';
 
 const tags = ['Audit'];
 
@@ -14,17 +14,17 @@ export const auditRoutes = [
     summary: 'Audit entries, newest first (platform admins: all; others: the scopes they may read)',
     tags,
     query: ZAuditQuery,
-    response: z.object({ entries: z.array(ZAuditEntry), total: z.number() }),
-    handler: ({ app, principal, query }) => auditLog.listAudit(app, principal, query),
+    response: ZAuditPage,
+    handler: ({ app, principal, query }) => listAudit(app, principal, query),
   }),
   route({
     method: 'GET',
     path: '/api/v1/audit/export',
-    summary: `Download the matching entries as CSV or JSON (at most ${auditLog.EXPORT_MAX_ROWS.toLocaleString('en')})`,
+    summary: `Download the matching entries as CSV or JSON (at most ${EXPORT_MAX_ROWS.toLocaleString('en')})`,
     tags,
     query: ZAuditExportQuery,
     handler: async ({ app, principal, query }) => {
-      const out = await auditLog.exportAudit(app, principal, query);
+      const out = await exportAudit(app, principal, query);
       return new Response(out.body, {
         headers: {
           'content-type': out.contentType,
@@ -41,6 +41,6 @@ export const auditRoutes = [
     summary: 'Recompute the hash chain end to end (platform admins)',
     tags,
     response: ZAuditVerify,
-    handler: ({ app, principal }) => auditLog.verifyAudit(app, principal),
+    handler: ({ app, principal }) => verifyAudit(app, principal),
   }),
 ];

@@ -1,12 +1,13 @@
 import 'server-only';
 import { z } from 'zod';
-import { ZCreateFlag, ZFlag, ZFlagDeleteQuery, ZFlagEvaluateQuery, ZFlagEvaluation, ZFlagListQuery, ZFlagMatrix, ZFlagScopeQuery, ZUpdateFlag } from '@/lib/schemas/flags';
-import * as flags from '@/lib/services/flags';
+import { ZCreateFlag, ZFlag, ZFlagAtScope, ZFlagDeleteQuery, ZFlagEvaluateQuery, ZFlagEvaluation, ZFlagListQuery, ZFlagMatrix, ZFlagScopeQuery, ZUpdateFlag } from '@/lib/schemas/flags';
 import { etag, ifMatchVersion, json } from '../http';
 import { route } from '../router';
+import { evaluateOne } from '@/lib/services/flags/evaluate';
+import { flagMatrix, getFlag, listFlags } from '@/lib/services/flags/read';
+import { createFlag, deleteFlag, updateFlag } from '@/lib/services/flags/write';
 
 const tags = ['Feature flags'];
-const ZFlagAtScope = ZFlag.extend({ inherited: z.boolean().describe('the row is stored at an ancestor of the requested scope') });
 const writeErrors = ['FLAG_NOT_FOUND', 'SCOPE_NOT_FOUND', 'VERSION_CONFLICT'];
 
 /** API.md "Feature flags": platform admins write; platform and tenant admins read; whoever may read a scope evaluates there. */
@@ -18,7 +19,7 @@ export const flagsRoutes = [
     tags,
     query: ZFlagListQuery,
     response: z.object({ flags: z.array(ZFlagAtScope), total: z.number() }),
-    handler: ({ app, principal, query }) => flags.listFlags(app, principal, query),
+    handler: ({ app, principal, query }) => listFlags(app, principal, query),
   }),
   route({
     method: 'POST',
@@ -30,7 +31,7 @@ export const flagsRoutes = [
     successStatus: 201,
     errors: ['SCOPE_NOT_FOUND', 'CONFLICT'],
     handler: async ({ app, principal, body, change }) => {
-      const flag = await flags.createFlag(app, principal, body, change);
+      const flag = await createFlag(app, principal, body, change);
       return json(flag, 201, etag(flag.version));
     },
   }),
@@ -40,7 +41,7 @@ export const flagsRoutes = [
     summary: 'Each flag’s state at global and at every tenant, and whether it is inherited there',
     tags,
     response: ZFlagMatrix,
-    handler: ({ app, principal }) => flags.flagMatrix(app, principal),
+    handler: ({ app, principal }) => flagMatrix(app, principal),
   }),
   route({
     method: 'GET',
@@ -51,7 +52,7 @@ export const flagsRoutes = [
     response: ZFlagAtScope,
     errors: ['FLAG_NOT_FOUND', 'SCOPE_NOT_FOUND'],
     handler: async ({ app, principal, params, query }) => {
-      const flag = await flags.getFlag(app, principal, params.key, query);
+      const flag = await getFlag(app, principal, params.key, query);
       return json(flag, 200, flag.inherited ? undefined : etag(flag.version));
     },
   }),
@@ -64,7 +65,7 @@ export const flagsRoutes = [
     response: ZFlag,
     errors: writeErrors,
     handler: async ({ app, principal, params, req, body, change }) => {
-      const flag = await flags.updateFlag(app, principal, params.key, { ...body, ifMatch: ifMatchVersion(req) }, change);
+      const flag = await updateFlag(app, principal, params.key, { ...body, ifMatch: ifMatchVersion(req) }, change);
       return json(flag, 200, etag(flag.version));
     },
   }),
@@ -76,7 +77,7 @@ export const flagsRoutes = [
     query: ZFlagDeleteQuery,
     response: z.object({ deleted: z.literal(true), key: z.string(), scope: z.string() }),
     errors: [...writeErrors, 'FLAG_ENABLED', 'CONFLICT'],
-    handler: ({ app, principal, params, req, query, change }) => flags.deleteFlag(app, principal, params.key, { ...query, ifMatch: ifMatchVersion(req) }, change),
+    handler: ({ app, principal, params, req, query, change }) => deleteFlag(app, principal, params.key, { ...query, ifMatch: ifMatchVersion(req) }, change),
   }),
   route({
     method: 'GET',
@@ -86,6 +87,6 @@ export const flagsRoutes = [
     query: ZFlagEvaluateQuery,
     response: ZFlagEvaluation,
     errors: ['SCOPE_NOT_FOUND'],
-    handler: ({ app, principal, params, query }) => flags.evaluateOne(app, principal, params.key, query),
+    handler: ({ app, principal, params, query }) => evaluateOne(app, principal, params.key, query),
   }),
 ];

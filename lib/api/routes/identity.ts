@@ -11,9 +11,10 @@ import {
   ZUser,
   ZUserListQuery,
 } from '@/lib/schemas/identity';
-import * as tokens from '@/lib/services/tokens';
-import * as users from '@/lib/services/users';
 import { route } from '../router';
+import { getMe, getUser, listUsers } from '@/lib/services/identity/read';
+import { issueToken, listTokens, revokeToken } from '@/lib/services/identity/tokens';
+import { createUser, updateUser } from '@/lib/services/identity/write';
 
 const tags = ['Users and tokens'];
 
@@ -24,7 +25,7 @@ export const identityRoutes = [
     summary: 'The caller and their roles',
     tags,
     response: ZMe,
-    handler: ({ app, principal }) => users.getMe(app, principal),
+    handler: ({ app, principal }) => getMe(app, principal),
   }),
   route({
     method: 'POST',
@@ -35,7 +36,7 @@ export const identityRoutes = [
     response: ZUser,
     successStatus: 201,
     errors: ['SCOPE_NOT_FOUND', 'CONFLICT'],
-    handler: ({ app, principal, body, change }) => users.createUser(app, principal, body, change),
+    handler: ({ app, principal, body, change }) => createUser(app, principal, body, change),
   }),
   route({
     method: 'GET',
@@ -44,7 +45,7 @@ export const identityRoutes = [
     tags,
     query: ZUserListQuery,
     response: z.object({ users: z.array(ZUser), total: z.number() }),
-    handler: ({ app, principal, query }) => users.listUsers(app, principal, query),
+    handler: ({ app, principal, query }) => listUsers(app, principal, query),
   }),
   route({
     method: 'GET',
@@ -53,7 +54,7 @@ export const identityRoutes = [
     tags,
     response: ZUser,
     errors: ['NOT_FOUND'],
-    handler: ({ app, principal, params }) => users.getUser(app, principal, params.id),
+    handler: ({ app, principal, params }) => getUser(app, principal, params.id),
   }),
   route({
     method: 'PATCH',
@@ -63,7 +64,7 @@ export const identityRoutes = [
     body: ZUpdateUserBody,
     response: ZUser,
     errors: ['NOT_FOUND', 'SCOPE_NOT_FOUND'],
-    handler: ({ app, principal, params, body, change }) => users.updateUser(app, principal, params.id, body, change),
+    handler: ({ app, principal, params, body, change }) => updateUser(app, principal, params.id, body, change),
   }),
   route({
     method: 'POST',
@@ -75,7 +76,7 @@ export const identityRoutes = [
     successStatus: 201,
     errors: ['NOT_FOUND'],
     handler: ({ app, principal, body, change }) =>
-      tokens.issueToken(app, principal, { ...body, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined }, change),
+      issueToken(app, principal, { ...body, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined }, change),
   }),
   route({
     method: 'GET',
@@ -84,7 +85,7 @@ export const identityRoutes = [
     tags,
     query: ZTokenListQuery,
     response: z.object({ tokens: z.array(ZTokenInfo), total: z.number() }),
-    handler: ({ app, principal, query }) => tokens.listTokens(app, principal, query),
+    handler: ({ app, principal, query }) => listTokens(app, principal, query),
   }),
   route({
     method: 'DELETE',
@@ -93,6 +94,6 @@ export const identityRoutes = [
     tags,
     response: z.object({ revoked: z.literal(true), token: ZTokenInfo }),
     errors: ['NOT_FOUND'],
-    handler: async ({ app, principal, params, change }) => ({ revoked: true, token: await tokens.revokeToken(app, principal, params.id, change) }),
+    handler: async ({ app, principal, params, change }) => ({ revoked: true, token: await revokeToken(app, principal, params.id, change) }),
   }),
 ];

@@ -1,4 +1,5 @@
 import 'server-only';
+import { openApiDocumentFor, type OpenApiDocument } from '../openapi';
 import { Router, type AnyRoute } from '../router';
 import { setupRoutes } from './setup';
 import { settingsRoutes } from './settings';
@@ -13,6 +14,9 @@ import { ofrepRoutes } from './ofrep';
 import { modelsRoutes } from './models';
 
 /** Every API route, in one table: the router dispatches on it and the OpenAPI document is generated from it. */
-export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes, ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...modelsRoutes];
+export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes(() => ROUTES), ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...modelsRoutes];
 
 export const router = new Router(ROUTES);
+
+/** The OpenAPI document of this server's routes, built once per process. */
+export const openApiDocument = (): OpenApiDocument => openApiDocumentFor(ROUTES);

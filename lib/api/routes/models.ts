@@ -19,7 +19,12 @@ import {
   ZUsageAnswer,
   ZUsageBody,
 } from '@/lib/schemas/models';
-import * as models from '@/lib/services/models';
+import { checkModel } from '@/lib/services/models/check';
+import { getModel, listModels, revealModelKey } from '@/lib/services/models/read';
+import { listQuotas } from '@/lib/services/models/quotas';
+import { changeTemplate, createTemplate, listTemplates, removeTemplate } from '@/lib/services/models/templates';
+import { recordUsage } from '@/lib/services/models/usage';
+import { putModel, revertModel, setAccess } from '@/lib/services/models/write';
 import { etag, ifMatchVersion, json } from '../http';
 import { route } from '../router';
 
@@ -37,7 +42,7 @@ export const modelsRoutes = [
     query: ZModelScopeQuery,
     response: ZModelList,
     errors: ['SCOPE_NOT_FOUND'],
-    handler: ({ app, principal, query }) => models.listModels(app, principal, query),
+    handler: ({ app, principal, query }) => listModels(app, principal, query),
   }),
   route({
     method: 'GET',
@@ -47,7 +52,7 @@ export const modelsRoutes = [
     query: ZModelScopeQuery,
     response: ZQuotaList,
     errors: ['SCOPE_NOT_FOUND'],
-    handler: ({ app, principal, query }) => models.listQuotas(app, principal, query),
+    handler: ({ app, principal, query }) => listQuotas(app, principal, query),
   }),
   route({
     method: 'GET',
@@ -56,7 +61,7 @@ export const modelsRoutes = [
     tags,
     query: ZModelTemplateQuery,
     response: z.object({ templates: z.array(ZModelTemplate), total: z.number() }),
-    handler: ({ app, principal, query }) => models.listTemplates(app, principal, query),
+    handler: ({ app, principal, query }) => listTemplates(app, principal, query),
   }),
   route({
     method: 'POST',
@@ -68,7 +73,7 @@ export const modelsRoutes = [
     successStatus: 201,
     errors: ['NOT_FOUND', 'CONFLICT'],
     handler: async ({ app, principal, body, change }) => {
-      const t = await models.createTemplate(app, principal, body, change);
+      const t = await createTemplate(app, principal, body, change);
       return json(t, 201, etag(t.version));
     },
   }),
@@ -81,7 +86,7 @@ export const modelsRoutes = [
     response: ZModelTemplate,
     errors: ['NOT_FOUND'],
     handler: async ({ app, principal, params, body, change }) => {
-      const t = await models.changeTemplate(app, principal, params.id, body, change);
+      const t = await changeTemplate(app, principal, params.id, body, change);
       return json(t, 200, etag(t.version));
     },
   }),
@@ -92,7 +97,7 @@ export const modelsRoutes = [
     tags,
     response: z.object({ deleted: z.literal(true), id: z.string() }),
     errors: ['NOT_FOUND', 'CONFLICT'],
-    handler: ({ app, principal, params, change }) => models.removeTemplate(app, principal, params.id, change),
+    handler: ({ app, principal, params, change }) => removeTemplate(app, principal, params.id, change),
   }),
   route({
     method: 'PUT',
@@ -102,7 +107,7 @@ export const modelsRoutes = [
     body: ZModelAccessBody,
     response: ZModelAccess,
     errors: ['NOT_FOUND', 'SCOPE_NOT_FOUND'],
-    handler: ({ app, principal, body, change }) => models.setAccess(app, principal, body, change),
+    handler: ({ app, principal, body, change }) => setAccess(app, principal, body, change),
   }),
   route({
     method: 'GET',
@@ -112,7 +117,7 @@ export const modelsRoutes = [
     query: ZModelScopeQuery,
     response: ZModelConfig,
     errors: ['NOT_FOUND', 'SCOPE_NOT_FOUND'],
-    handler: ({ app, principal, params, query }) => models.getModel(app, principal, params.provider, query),
+    handler: ({ app, principal, params, query }) => getModel(app, principal, params.provider, query),
   }),
   route({
     method: 'PUT',
@@ -123,7 +128,7 @@ export const modelsRoutes = [
     response: ZModelConfig.extend({ version: z.number() }),
     errors: writeErrors,
     handler: async ({ app, principal, params, req, body, change }) => {
-      const out = await models.putModel(app, principal, params.provider, { ...body, ifMatch: ifMatchVersion(req) }, change);
+      const out = await putModel(app, principal, params.provider, { ...body, ifMatch: ifMatchVersion(req) }, change);
       return json(out, 200, etag(out.version));
     },
   }),
@@ -135,7 +140,7 @@ export const modelsRoutes = [
     query: ZModelRevertQuery,
     response: ZModelConfig.extend({ reverted: z.literal(true) }),
     errors: writeErrors,
-    handler: ({ app, principal, params, req, query, change }) => models.revertModel(app, principal, params.provider, { ...query, ifMatch: ifMatchVersion(req) }, change),
+    handler: ({ app, principal, params, req, query, change }) => revertModel(app, principal, params.provider, { ...query, ifMatch: ifMatchVersion(req) }, change),
   }),
   route({
     method: 'POST',
@@ -145,17 +150,17 @@ export const modelsRoutes = [
     body: ZUsageBody,
     response: ZUsageAnswer,
     errors: [...useErrors, 'QUOTA_EXCEEDED'],
-    handler: ({ app, principal, params, body, change }) => models.recordUsage(app, principal, params.provider, body, change),
+    handler: ({ app, principal, params, body, change }) => recordUsage(app, principal, params.provider, body, change),
   }),
   route({
     method: 'POST',
     path: '/api/v1/models/:provider/check',
-    summary: 'May a call be made now, and with which model, parameters (and key, to holders of models.useKey)?',
+    summary: 'May a call be made now, and with which model, parameters (and key, to holders of useKey)?',
     tags,
     body: ZCheckBody,
     response: ZCheckAnswer,
     errors: useErrors,
-    handler: ({ app, principal, params, body }) => models.checkModel(app, principal, params.provider, body),
+    handler: ({ app, principal, params, body }) => checkModel(app, principal, params.provider, body),
   }),
   route({
     method: 'POST',
@@ -165,6 +170,6 @@ export const modelsRoutes = [
     body: ZRevealModelKey,
     response: z.object({ provider: z.string(), scope: z.string(), apiKey: z.string().nullable(), resolvedFrom: z.string(), scopeId: z.string().nullable() }),
     errors: ['NOT_FOUND', 'SCOPE_NOT_FOUND'],
-    handler: ({ app, principal, params, body, change }) => models.revealModelKey(app, principal, params.provider, body, change),
+    handler: ({ app, principal, params, body, change }) => revealModelKey(app, principal, params.provider, body, change),
   }),
 ];

@@ -1,12 +1,12 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { Principal } from '@/lib/auth/policy';
 import type { FlagEvaluation } from '@/lib/engine/flags';
 import type { TFlagReason } from '@/lib/schemas/flags';
-import type { App } from '@/lib/services/app';
-import { ServiceError } from '@/lib/services/errors';
-import { flagEvaluator, type FlagContextInput, type FlagEvaluator } from '@/lib/services/flags';
+import { ZOfrepBulkAnswer, ZOfrepBulkFailure, ZOfrepFailure, ZOfrepRequest, ZOfrepSuccess } from '@/lib/schemas/ofrep';
+import type { App } from '@/lib/services/kernel/app';
+import { ServiceError } from '@/lib/services/kernel/errors';
+import { flagEvaluator, type FlagContextInput, type FlagEvaluator } from '@/lib/services/flags/evaluate';
 import { json, readJsonBody } from '../http';
 import { route } from '../router';
 
@@ -42,12 +42,7 @@ class OfrepFailure extends Error {
   }
 }
 
-const CONTEXT_FIELDS = ['targetingKey', 'tenantId', 'eventId', 'projectId', 'scope', 'role'] as const;
-
-/**
- * `{ context: { targetingKey, tenantId?, eventId?, projectId?, scope?, role?, …anything else } }`: the
- * targeting key is the user id, the others select scope and role; other attributes are ignored.
- */
+/** The request's evaluation context (shape: ZOfrepRequest); empty strings count as absent. */
 async function contextOf(req: Request): Promise<FlagContextInput> {
   let body: unknown;
   try {
@@ -56,13 +51,19 @@ async function contextOf(req: Request): Promise<FlagContextInput> {
     if (e instanceof ServiceError && e.code === 'INVALID_REQUEST') throw new OfrepFailure('PARSE_ERROR', e.message);
     throw e;
   }
-  const context = isObject(body) ? body.context : undefined;
-  if (!isObject(context)) throw new OfrepFailure('INVALID_CONTEXT', 'The body must be { "context": { … } }');
-  for (const field of CONTEXT_FIELDS) {
-    if (context[field] !== undefined && typeof context[field] !== 'string') throw new OfrepFailure('INVALID_CONTEXT', `context.${field} must be a string`);
-  }
-  const text = (field: (typeof CONTEXT_FIELDS)[number]) => (context[field] === '' ? undefined : (context[field] as string | undefined));
-  return { userId: text('targetingKey'), tenantId: text('tenantId'), eventId: text('eventId'), projectId: text('projectId'), scope: text('scope'), role: text('role') };
+  if (!isObject(body) || !isObject(body.context)) throw new OfrepFailure('INVALID_CONTEXT', 'The body must be { "context": { … } }');
+  const parsed = ZOfrepRequest.safeParse(body);
+  if (!parsed.success) throw new OfrepFailure('INVALID_CONTEXT', `${parsed.error.issues[0].path.join('.')} must be a string`);
+  const { context } = parsed.data;
+  const text = (v: string | undefined) => (v === '' ? undefined : v);
+  return {
+    userId: text(context.targetingKey),
+    tenantId: text(context.tenantId),
+    eventId: text(context.eventId),
+    projectId: text(context.projectId),
+    scope: text(context.scope),
+    role: text(context.role),
+  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -108,35 +109,18 @@ function matches(ifNoneMatch: string | null, tag: string): boolean {
   });
 }
 
-const ZRequest = z.object({
-  context: z
-    .object({
-      targetingKey: z.string().optional().describe('the user id'),
-      tenantId: z.string().optional(),
-      eventId: z.string().optional(),
-      projectId: z.string().optional(),
-      scope: z.string().optional(),
-      role: z.string().optional(),
-    })
-    .catchall(z.unknown()),
-});
-const ZMetadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('`reason`: the native reason; `scope`: where the deciding row is stored');
-const ZSuccess = z.object({ key: z.string(), value: z.unknown().optional(), reason: z.string(), variant: z.string().optional(), metadata: ZMetadata });
-const ZFailure = z.object({ key: z.string(), errorCode: z.string(), errorDetails: z.string() });
-const ZBulkFailure = ZFailure.omit({ key: true });
-
 export const ofrepRoutes = [
   route({
     method: 'POST',
     path: '/ofrep/v1/evaluate/flags/:key',
     summary: 'OFREP single evaluation of a flag for a context',
     tags,
-    response: ZSuccess,
+    response: ZOfrepSuccess,
     protocol: {
-      body: ZRequest,
+      body: ZOfrepRequest,
       responses: {
-        400: { description: '`PARSE_ERROR` (malformed JSON), `INVALID_CONTEXT`, `TARGETING_KEY_MISSING`', schema: ZFailure },
-        404: { description: '`FLAG_NOT_FOUND`', schema: ZFailure },
+        400: { description: '`PARSE_ERROR` (malformed JSON), `INVALID_CONTEXT`, `TARGETING_KEY_MISSING`', schema: ZOfrepFailure },
+        404: { description: '`FLAG_NOT_FOUND`', schema: ZOfrepFailure },
       },
     },
     handler: async ({ app, principal, params, req }) => {
@@ -154,12 +138,12 @@ export const ofrepRoutes = [
     path: '/ofrep/v1/evaluate/flags',
     summary: 'OFREP bulk evaluation of every flag at the context’s scope: { flags: [...] } with an ETag; If-None-Match → 304',
     tags,
-    response: z.object({ flags: z.array(z.union([ZSuccess, ZFailure])) }),
+    response: ZOfrepBulkAnswer,
     protocol: {
-      body: ZRequest,
+      body: ZOfrepRequest,
       responses: {
         304: { description: 'Not modified: If-None-Match holds the current ETag' },
-        400: { description: '`PARSE_ERROR` (malformed JSON), `INVALID_CONTEXT`', schema: ZBulkFailure },
+        400: { description: '`PARSE_ERROR` (malformed JSON), `INVALID_CONTEXT`', schema: ZOfrepBulkFailure },
       },
     },
     handler: async ({ app, principal, req }) => {

@@ -1,9 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
-import { ZPreferenceBody, ZPreferencesBody, ZUserDocumentQuery } from '@/lib/schemas/api';
-import * as preferences from '@/lib/services/preferences';
+import { ZPreferenceBody, ZPreferencesAnswer, ZPreferencesBody, ZUserDocumentQuery } from '@/lib/schemas/api';
 import { etag, ifMatchVersion, json } from '../http';
 import { route } from '../router';
+import { getPreference, listPreferences } from '@/lib/services/preferences/read';
+import { resetPreference, setPreference, setPreferences } from '@/lib/services/preferences/write';
 
 const tags = ['Preferences'];
 const errors = ['SETTING_NOT_FOUND', 'SCOPE_NOT_ALLOWED', 'INVALID_SETTING_VALUE'];
@@ -16,8 +17,8 @@ export const preferencesRoutes = [
     summary: "The caller's preferences, resolved (defaults included); scope= / tenantId= / eventId= set the context",
     tags,
     query: ZUserDocumentQuery,
-    response: z.object({ preferences: z.record(z.string(), z.unknown()), resolvedFrom: z.record(z.string(), z.string()) }),
-    handler: ({ app, principal, query }) => preferences.listPreferences(app, principal, query),
+    response: ZPreferencesAnswer,
+    handler: ({ app, principal, query }) => listPreferences(app, principal, query),
   }),
   route({
     method: 'PUT',
@@ -27,7 +28,7 @@ export const preferencesRoutes = [
     body: ZPreferencesBody,
     response: z.object({ updated: z.number(), versions: z.record(z.string(), z.number()) }),
     errors,
-    handler: ({ app, principal, body, change }) => preferences.setPreferences(app, principal, body.preferences, change),
+    handler: ({ app, principal, body, change }) => setPreferences(app, principal, body.preferences, change),
   }),
   route({
     method: 'GET',
@@ -37,7 +38,7 @@ export const preferencesRoutes = [
     query: ZUserDocumentQuery,
     errors,
     handler: async ({ app, principal, params, query }) => {
-      const out = await preferences.getPreference(app, principal, params.key, query);
+      const out = await getPreference(app, principal, params.key, query);
       return json(out, 200, etag(out.version));
     },
   }),
@@ -49,7 +50,7 @@ export const preferencesRoutes = [
     body: ZPreferenceBody,
     errors: [...errors, 'VERSION_CONFLICT', 'SETTING_LOCKED'],
     handler: async ({ app, principal, params, req, body, change }) => {
-      const out = await preferences.setPreference(app, principal, params.key, body.value, change, ifMatchVersion(req));
+      const out = await setPreference(app, principal, params.key, body.value, change, ifMatchVersion(req));
       return json(out, 200, etag(out.version));
     },
   }),
@@ -59,6 +60,6 @@ export const preferencesRoutes = [
     summary: 'Forget a preference so the inherited value applies again',
     tags,
     errors,
-    handler: ({ app, principal, params, change }) => preferences.resetPreference(app, principal, params.key, change),
+    handler: ({ app, principal, params, change }) => resetPreference(app, principal, params.key, change),
   }),
 ];

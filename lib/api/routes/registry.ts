@@ -12,10 +12,14 @@ import {
   ZScope,
   ZScopeListQuery,
 } from '@/lib/schemas/registry';
-import * as definitions from '@/lib/services/definitions';
-import * as scopes from '@/lib/services/scopes';
-import { publicDefinition } from '@/lib/services/values';
+import { publicDefinition } from '@/lib/services/kernel/secrecy';
 import { route } from '../router';
+import { listCatalogs, loadCatalog } from '@/lib/services/registry/catalogs';
+import { getDefinition, listCategories, listDefinitions } from '@/lib/services/registry/read';
+import { createDefinition, deleteDefinition, updateDefinition } from '@/lib/services/registry/write';
+import { getLevels } from '@/lib/services/scopes/path';
+import { getScope, listScopes } from '@/lib/services/scopes/read';
+import { createScope, deleteScope, registerLevel } from '@/lib/services/scopes/write';
 
 const hierarchyTags = ['Hierarchy and scopes'];
 const registryTags = ['Definitions'];
@@ -29,7 +33,7 @@ export const registryRoutes = [
     summary: 'The hierarchy levels, global first (`user` is implicit: user values are addressed as user:<id>)',
     tags: hierarchyTags,
     response: z.object({ levels: z.array(ZLevel) }),
-    handler: async ({ app }) => ({ levels: await scopes.getLevels(app) }),
+    handler: async ({ app }) => ({ levels: await getLevels(app) }),
   }),
   route({
     method: 'POST',
@@ -40,7 +44,7 @@ export const registryRoutes = [
     response: ZLevel,
     successStatus: 201,
     errors: ['CONFLICT'],
-    handler: ({ app, principal, body, change }) => scopes.registerLevel(app, principal, body, change),
+    handler: ({ app, principal, body, change }) => registerLevel(app, principal, body, change),
   }),
   route({
     method: 'GET',
@@ -49,7 +53,7 @@ export const registryRoutes = [
     tags: hierarchyTags,
     query: ZScopeListQuery,
     response: z.object({ scopes: z.array(ZScope), total: z.number() }),
-    handler: ({ app, principal, query }) => scopes.listScopes(app, principal, query),
+    handler: ({ app, principal, query }) => listScopes(app, principal, query),
   }),
   route({
     method: 'POST',
@@ -60,7 +64,7 @@ export const registryRoutes = [
     response: ZScope,
     successStatus: 201,
     errors: ['SCOPE_NOT_FOUND', 'CONFLICT'],
-    handler: ({ app, principal, body, change }) => scopes.createScope(app, principal, body, change),
+    handler: ({ app, principal, body, change }) => createScope(app, principal, body, change),
   }),
   route({
     method: 'GET',
@@ -69,7 +73,7 @@ export const registryRoutes = [
     tags: hierarchyTags,
     response: ZScope,
     errors: ['SCOPE_NOT_FOUND'],
-    handler: ({ app, principal, params }) => scopes.getScope(app, principal, params.id),
+    handler: ({ app, principal, params }) => getScope(app, principal, params.id),
   }),
   route({
     method: 'DELETE',
@@ -78,7 +82,7 @@ export const registryRoutes = [
     tags: hierarchyTags,
     response: ZDeleted,
     errors: ['SCOPE_NOT_FOUND', 'CONFLICT'],
-    handler: ({ app, principal, params, change }) => scopes.deleteScope(app, principal, params.id, change),
+    handler: ({ app, principal, params, change }) => deleteScope(app, principal, params.id, change),
   }),
   route({
     method: 'GET',
@@ -87,7 +91,7 @@ export const registryRoutes = [
     tags: registryTags,
     query: ZDefinitionListQuery,
     response: z.object({ definitions: z.array(ZDefinitionOut), total: z.number() }),
-    handler: ({ app, query }) => definitions.listDefinitions(app, query),
+    handler: ({ app, query }) => listDefinitions(app, query),
   }),
   route({
     method: 'POST',
@@ -98,7 +102,7 @@ export const registryRoutes = [
     response: ZDefinitionOut,
     successStatus: 201,
     errors: ['CONFLICT'],
-    handler: async ({ app, principal, body, change }) => publicDefinition(await definitions.createDefinition(app, principal, body, change)),
+    handler: async ({ app, principal, body, change }) => publicDefinition(await createDefinition(app, principal, body, change)),
   }),
   route({
     method: 'GET',
@@ -107,7 +111,7 @@ export const registryRoutes = [
     tags: registryTags,
     response: ZDefinitionOut,
     errors: ['SETTING_NOT_FOUND'],
-    handler: async ({ app, params }) => publicDefinition(await definitions.getDefinition(app, params.key)),
+    handler: async ({ app, params }) => publicDefinition(await getDefinition(app, params.key)),
   }),
   route({
     method: 'PUT',
@@ -118,7 +122,7 @@ export const registryRoutes = [
     response: ZDefinitionOut,
     errors: ['SETTING_NOT_FOUND', 'SETTING_READONLY', 'CONFLICT'],
     handler: async ({ app, principal, params, body, change }) =>
-      publicDefinition(await definitions.updateDefinition(app, principal, params.key, { ...body, key: body.key ?? params.key }, change)),
+      publicDefinition(await updateDefinition(app, principal, params.key, { ...body, key: body.key ?? params.key }, change)),
   }),
   route({
     method: 'DELETE',
@@ -127,7 +131,7 @@ export const registryRoutes = [
     tags: registryTags,
     response: ZDeleted,
     errors: ['SETTING_NOT_FOUND', 'SETTING_READONLY', 'CONFLICT'],
-    handler: ({ app, principal, params, change }) => definitions.deleteDefinition(app, principal, params.key, change),
+    handler: ({ app, principal, params, change }) => deleteDefinition(app, principal, params.key, change),
   }),
   route({
     method: 'GET',
@@ -135,7 +139,7 @@ export const registryRoutes = [
     summary: 'Categories with their number of settings',
     tags: registryTags,
     response: z.object({ categories: z.array(ZCategorySummary) }),
-    handler: ({ app }) => definitions.listCategories(app),
+    handler: ({ app }) => listCategories(app),
   }),
   route({
     method: 'GET',
@@ -143,7 +147,7 @@ export const registryRoutes = [
     summary: 'The example catalogs that can be loaded',
     tags: registryTags,
     response: z.object({ catalogs: z.array(ZCatalogSummary) }),
-    handler: async () => definitions.listCatalogs(),
+    handler: async () => listCatalogs(),
   }),
   route({
     method: 'POST',
@@ -152,6 +156,6 @@ export const registryRoutes = [
     tags: registryTags,
     response: z.object({ catalog: z.string(), created: z.number(), updated: z.number(), flags: z.number().describe('feature flags created') }),
     errors: ['NOT_FOUND'],
-    handler: ({ app, principal, params, change }) => definitions.loadCatalog(app, principal, params.name, change),
+    handler: ({ app, principal, params, change }) => loadCatalog(app, principal, params.name, change),
   }),
 ];

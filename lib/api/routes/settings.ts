@@ -4,22 +4,33 @@ import {
   ZBulkBody,
   ZDeleteSettingQuery,
   ZDocumentWriteQuery,
+  ZHistoryPage,
   ZHistoryQuery,
   ZPutSetting,
   ZResolveAnswer,
   ZResolveQuery,
+  ZRevealAnswer,
   ZRevealBody,
   ZRollbackBody,
   ZScopeQuery,
+  ZSettingAtScope,
   ZSettingsListQuery,
+  ZSettingsSchema,
   ZUserDocumentQuery,
   ZValidateBody,
   ZWriteAnswer,
+  type TSettingAtScope,
 } from '@/lib/schemas/api';
-import * as documents from '@/lib/services/documents';
-import * as settings from '@/lib/services/settings';
 import { etag, ifMatchVersion, json } from '../http';
 import { route } from '../router';
+import { getProjectDocument, getSystemDocument, getUserDocument } from '@/lib/services/documents/read';
+import { putProjectDocument, putSystemDocument, putUserDocument, resetUserDocument } from '@/lib/services/documents/write';
+import { history } from '@/lib/services/settings/history';
+import { getSetting, listSettings, resolveKey, validateSetting } from '@/lib/services/settings/read';
+import { revealSecret } from '@/lib/services/settings/reveal';
+import { rollback } from '@/lib/services/settings/rollback';
+import { settingsSchema } from '@/lib/services/settings/schema';
+import { bulkSet, revertValue, setValue } from '@/lib/services/settings/write';
 
 const tags = ['Settings'];
 const docTags = ['Nested documents'];
@@ -35,7 +46,7 @@ export const settingsRoutes = [
     summary: 'List settings with the value stored at a scope and the resolved value',
     tags,
     query: ZSettingsListQuery,
-    handler: ({ app, principal, query }) => settings.listSettings(app, principal, query),
+    handler: ({ app, principal, query }) => listSettings(app, principal, query),
   }),
   route({
     method: 'GET',
@@ -43,7 +54,8 @@ export const settingsRoutes = [
     summary: 'Categories → groups → settings with current values, for a data-driven UI (seed 004 §11)',
     tags,
     query: ZScopeQuery,
-    handler: ({ app, principal, query }) => settings.settingsSchema(app, principal, query),
+    response: ZSettingsSchema,
+    handler: ({ app, principal, query }) => settingsSchema(app, principal, query),
   }),
   route({
     method: 'POST',
@@ -52,7 +64,7 @@ export const settingsRoutes = [
     tags,
     body: ZBulkBody,
     handler: async ({ app, principal, body, change }) => {
-      const out = await settings.bulkSet(app, principal, body, change);
+      const out = await bulkSet(app, principal, body, change);
       return json(out, out.errors.length && !out.results.length ? 400 : 200);
     },
   }),
@@ -62,14 +74,14 @@ export const settingsRoutes = [
     summary: 'Check a value against a setting without storing it',
     tags,
     body: ZValidateBody,
-    handler: ({ app, principal, body }) => settings.validateSetting(app, principal, body),
+    handler: ({ app, principal, body }) => validateSetting(app, principal, body),
   }),
   route({
     method: 'GET',
     path: '/api/v1/settings/system',
     summary: 'The global scope as a nested document (seed 001)',
     tags: docTags,
-    handler: ({ app, principal }) => documents.getSystemDocument(app, principal),
+    handler: ({ app, principal }) => getSystemDocument(app, principal),
   }),
   route({
     method: 'PUT',
@@ -78,7 +90,7 @@ export const settingsRoutes = [
     tags: docTags,
     query: ZDocumentWriteQuery,
     body: ZDocument,
-    handler: ({ app, principal, req, query, body, change }) => documents.putSystemDocument(app, principal, body, reasonOf(req, query), change),
+    handler: ({ app, principal, req, query, body, change }) => putSystemDocument(app, principal, body, reasonOf(req, query), change),
   }),
   route({
     method: 'GET',
@@ -86,7 +98,7 @@ export const settingsRoutes = [
     summary: "The caller's own settings merged down the chain (seed 001)",
     tags: docTags,
     query: ZUserDocumentQuery,
-    handler: ({ app, principal, query }) => documents.getUserDocument(app, principal, query),
+    handler: ({ app, principal, query }) => getUserDocument(app, principal, query),
   }),
   route({
     method: 'PUT',
@@ -95,7 +107,7 @@ export const settingsRoutes = [
     tags: docTags,
     query: ZUserDocumentQuery,
     body: ZDocument,
-    handler: ({ app, principal, query, body, change }) => documents.putUserDocument(app, principal, query, body, change),
+    handler: ({ app, principal, query, body, change }) => putUserDocument(app, principal, query, body, change),
   }),
   route({
     method: 'DELETE',
@@ -103,7 +115,7 @@ export const settingsRoutes = [
     summary: "Reset the caller's own settings to the inherited values",
     tags: docTags,
     query: ZUserDocumentQuery,
-    handler: ({ app, principal, query, change }) => documents.resetUserDocument(app, principal, query, change),
+    handler: ({ app, principal, query, change }) => resetUserDocument(app, principal, query, change),
   }),
   route({
     method: 'GET',
@@ -111,7 +123,7 @@ export const settingsRoutes = [
     summary: 'A project scope as a nested document (seed 001)',
     tags: docTags,
     errors: ['PROJECT_NOT_FOUND'],
-    handler: ({ app, principal, params }) => documents.getProjectDocument(app, principal, params.projectId),
+    handler: ({ app, principal, params }) => getProjectDocument(app, principal, params.projectId),
   }),
   route({
     method: 'PUT',
@@ -122,7 +134,7 @@ export const settingsRoutes = [
     body: ZDocument,
     errors: ['PROJECT_NOT_FOUND'],
     handler: ({ app, principal, params, req, query, body, change }) =>
-      documents.putProjectDocument(app, principal, params.projectId, body, reasonOf(req, query), change),
+      putProjectDocument(app, principal, params.projectId, body, reasonOf(req, query), change),
   }),
   route({
     method: 'GET',
@@ -130,9 +142,10 @@ export const settingsRoutes = [
     summary: 'One setting: its definition, the value stored at a scope, and the resolved value',
     tags,
     query: ZScopeQuery,
+    response: ZSettingAtScope,
     errors: ['SETTING_NOT_FOUND', 'SCOPE_NOT_FOUND'],
     handler: async ({ app, principal, params, query }) => {
-      const out = await settings.getSetting(app, principal, params.key, query);
+      const out: TSettingAtScope = await getSetting(app, principal, params.key, query);
       return json(out, 200, etag(out.version));
     },
   }),
@@ -145,7 +158,7 @@ export const settingsRoutes = [
     response: ZResolveAnswer,
     errors: ['SETTING_NOT_FOUND', 'SCOPE_NOT_FOUND'],
     handler: ({ app, principal, params, query }) =>
-      settings.resolveKey(app, principal, params.key, { ...query, at: query.at ? new Date(query.at) : undefined }),
+      resolveKey(app, principal, params.key, { ...query, at: query.at ? new Date(query.at) : undefined }),
   }),
   route({
     method: 'PUT',
@@ -156,7 +169,7 @@ export const settingsRoutes = [
     response: ZWriteAnswer,
     errors: ['INVALID_SETTING_VALUE', 'REASON_REQUIRED', 'SCOPE_NOT_ALLOWED', 'SETTING_READONLY', 'SETTING_LOCKED', 'VERSION_CONFLICT'],
     handler: async ({ app, principal, params, req, body, change }) => {
-      const out = await settings.setValue(app, principal, params.key, { ...body, ifMatch: ifMatchVersion(req) }, change);
+      const out = await setValue(app, principal, params.key, { ...body, ifMatch: ifMatchVersion(req) }, change);
       return json(out, 200, etag(out.version));
     },
   }),
@@ -167,7 +180,7 @@ export const settingsRoutes = [
     tags,
     query: ZDeleteSettingQuery,
     handler: async ({ app, principal, params, req, query, change }) => {
-      const out = await settings.revertValue(app, principal, params.key, { ...query, reason: reasonOf(req, query), ifMatch: ifMatchVersion(req) }, change);
+      const out = await revertValue(app, principal, params.key, { ...query, reason: reasonOf(req, query), ifMatch: ifMatchVersion(req) }, change);
       return json(out, 200, etag(out.version));
     },
   }),
@@ -177,7 +190,8 @@ export const settingsRoutes = [
     summary: 'Audit entries of one key',
     tags,
     query: ZHistoryQuery,
-    handler: ({ app, principal, params, query }) => settings.history(app, principal, params.key, query),
+    response: ZHistoryPage,
+    handler: ({ app, principal, params, query }) => history(app, principal, params.key, query),
   }),
   route({
     method: 'POST',
@@ -187,7 +201,7 @@ export const settingsRoutes = [
     body: ZRollbackBody,
     response: ZWriteAnswer,
     handler: async ({ app, principal, params, req, body, change }) => {
-      const out = await settings.rollback(app, principal, params.key, { ...body, ifMatch: ifMatchVersion(req) }, change);
+      const out = await rollback(app, principal, params.key, { ...body, ifMatch: ifMatchVersion(req) }, change);
       return json(out, 200, etag(out.version));
     },
   }),
@@ -197,6 +211,7 @@ export const settingsRoutes = [
     summary: 'Show a secret in plain text to a platform admin who re-enters their password (audited)',
     tags,
     body: ZRevealBody,
-    handler: ({ app, principal, params, body, change }) => settings.revealSecret(app, principal, params.key, body, change),
+    response: ZRevealAnswer,
+    handler: ({ app, principal, params, body, change }) => revealSecret(app, principal, params.key, body, change),
   }),
 ];

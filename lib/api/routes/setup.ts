@@ -1,8 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import { ZBootstrapBody } from '@/lib/schemas/api';
-import * as setup from '@/lib/services/setup';
 import { route } from '../router';
+import { bootstrap } from '@/lib/services/setup/bootstrap';
+import { setupStatus } from '@/lib/services/setup/status';
 
 const tags = ['Setup'];
 
@@ -15,7 +16,7 @@ export const setupRoutes = [
     auth: false,
     beforeSetup: true,
     response: z.object({ setupComplete: z.boolean(), version: z.string() }),
-    handler: ({ app }) => setup.setupStatus(app),
+    handler: ({ app }) => setupStatus(app),
   }),
   route({
     method: 'POST',
@@ -28,6 +29,6 @@ export const setupRoutes = [
     successStatus: 201,
     errors: ['ALREADY_SETUP'],
     response: z.object({ user: z.object({ id: z.string(), email: z.string(), name: z.string() }), apiToken: z.string() }),
-    handler: ({ app, body, change }) => setup.bootstrap(app, body, { source: 'setup', ip: change.ip }),
+    handler: ({ app, body, change }) => bootstrap(app, body, { source: 'setup', ip: change.ip }),
   }),
 ];

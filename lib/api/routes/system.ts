@@ -1,8 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
-import * as settings from '@/lib/services/settings';
+import { ZStats } from '@/lib/schemas/api';
 import { json } from '../http';
 import { route } from '../router';
+import { stats } from '@/lib/services/settings/stats';
 
 const tags = ['System'];
 
@@ -25,7 +26,7 @@ export const systemRoutes = [
     path: '/api/v1/stats',
     summary: 'Counts for the dashboard, within what the caller may read',
     tags,
-    response: z.object({ total: z.number(), overrides: z.number(), requiresRestart: z.number(), recentChanges24h: z.number(), flags: z.number() }),
-    handler: ({ app, principal }) => settings.stats(app, principal),
+    response: ZStats,
+    handler: ({ app, principal }) => stats(app, principal),
   }),
 ];

@@ -1,8 +1,9 @@
 import 'server-only';
-import type { App } from '../app';
-import { appendAudit, type ChangeContext } from '../audit';
-import { inTransaction } from '../changes';
-import { fail } from '../errors';
+import type { App } from '../kernel/app';
+import { appendAudit } from '../audit/append';
+import type { ChangeContext } from '../audit/types';
+import { inTransaction } from '../kernel/transaction';
+import { fail } from '../kernel/errors';
 import { allAccess, allConfigs, allTemplates, replaceAll } from './store';
 
 /**

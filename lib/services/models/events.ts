@@ -1,5 +1,5 @@
 import 'server-only';
-import type { App } from '../app';
+import type { App } from '../kernel/app';
 
 /**
  * `model.quota` events: a usage crossed a soft threshold or reached a hard limit. Delivered after the

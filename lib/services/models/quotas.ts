@@ -4,7 +4,7 @@ import { PROVIDERS } from '@/lib/engine/models/providers';
 import { fromMicros, localDay, PERIODS, remainingOf, toMicros, windowOf, type Amounts, type Limits, type Period } from '@/lib/engine/models/quota';
 import type { ScopeRef } from '@/lib/engine/types';
 import type { TQuota, TQuotaStatus } from '@/lib/schemas/models';
-import type { App } from '../app';
+import type { App } from '../kernel/app';
 import { authorizedPath } from './read';
 import { modelState, type ModelState } from './state';
 import { dailyHistory, readCounters, type CounterTarget, type CounterValue } from './store';

@@ -1,18 +1,17 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
 import { can, isPlatformAdmin, type Action, type Principal } from '@/lib/auth/policy';
-import { verifyPassword } from '@/lib/auth/passwords';
-import { users } from '@/lib/db/schema';
 import { PROVIDERS, type ProviderDescriptor } from '@/lib/engine/models/providers';
 import { allowedProviders, resolveModelConfig, type ResolvedModelConfig } from '@/lib/engine/models/resolve';
 import type { ScopeRef } from '@/lib/engine/types';
 import type { TModelConfig, TModelList } from '@/lib/schemas/models';
-import type { App } from '../app';
-import { appendAudit, type ChangeContext } from '../audit';
-import { inTransaction } from '../changes';
-import { fail } from '../errors';
-import { MASK } from '../secrets';
-import { pathIds, scopePath } from '../scopes';
+import type { App } from '../kernel/app';
+import { appendAudit } from '../audit/append';
+import type { ChangeContext } from '../audit/types';
+import { inTransaction } from '../kernel/transaction';
+import { fail } from '../kernel/errors';
+import { MASK } from '@/lib/engine/secrecy';
+import { verifyUserPassword } from '../identity/password';
+import { pathIds, scopePath } from '../scopes/path';
 import { auditKey, modelState, presetMap, providerOr404, storedMap, type ModelState } from './state';
 import type { ConfigRow } from './store';
 
@@ -107,8 +106,7 @@ export async function getModel(app: App, principal: Principal, providerId: strin
 export async function revealModelKey(app: App, principal: Principal, providerId: string, input: { scope: string; password: string }, ctx: ChangeContext) {
   const provider = providerOr404(providerId);
   if (!can(principal, 'settings.reveal')) fail('INSUFFICIENT_PERMISSIONS', 'Only platform admins may reveal secrets');
-  const [user] = await app.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, principal.userId));
-  if (!user || !(await verifyPassword(input.password, user.hash))) fail('UNAUTHENTICATED', 'Password is not correct', 'password');
+  if (!(await verifyUserPassword(app, principal.userId, input.password))) fail('UNAUTHENTICATED', 'Password is not correct', 'password');
   const path = await scopePath(app, input.scope);
   const state = await modelState(app);
   const r = resolveAt(state, provider, path);

@@ -2,8 +2,8 @@ import 'server-only';
 import type { StoredModelConfig, PresetRef } from '@/lib/engine/models/resolve';
 import { providerById, type ProviderDescriptor } from '@/lib/engine/models/providers';
 import type { TQuota } from '@/lib/schemas/models';
-import type { App } from '../app';
-import { fail } from '../errors';
+import type { App } from '../kernel/app';
+import { fail } from '../kernel/errors';
 import { allAccess, allConfigs, allTemplates, type ConfigRow, type TemplateRow } from './store';
 
 /**

@@ -1,10 +1,11 @@
 import 'server-only';
 import { can, type Principal } from '@/lib/auth/policy';
 import { parameterIssue, type TModelTemplate, type TModelTemplateBody, type TModelTemplateUpdate } from '@/lib/schemas/models';
-import type { App } from '../app';
-import { appendAudit, type ChangeContext } from '../audit';
-import { inTransaction } from '../changes';
-import { fail } from '../errors';
+import type { App } from '../kernel/app';
+import { appendAudit } from '../audit/append';
+import type { ChangeContext } from '../audit/types';
+import { inTransaction } from '../kernel/transaction';
+import { fail } from '../kernel/errors';
 import { modelState, providerOr404 } from './state';
 import { deleteTemplate, insertTemplate, presetUsers, templateRow, updateTemplate, type TemplateRow } from './store';
 

@@ -5,10 +5,11 @@ import { crossings, firstExceeded, fromMicros, remainingOf, toMicros, type Amoun
 import type { ResolvedModelConfig } from '@/lib/engine/models/resolve';
 import type { ScopeRef } from '@/lib/engine/types';
 import type { TUsageBody } from '@/lib/schemas/models';
-import type { App } from '../app';
-import { appendAudit, type AuditInput, type ChangeContext } from '../audit';
-import { inTransaction } from '../changes';
-import { fail } from '../errors';
+import type { App } from '../kernel/app';
+import { appendAudit } from '../audit/append';
+import type { AuditInput, ChangeContext } from '../audit/types';
+import { inTransaction } from '../kernel/transaction';
+import { fail } from '../kernel/errors';
 import type { Executor } from '@/lib/db/client';
 import { emitModelEvents, type ModelQuotaEvent } from './events';
 import { counterAmounts, counterTargets, displayAmounts, type WindowTarget } from './quotas';

@@ -1,7 +1,7 @@
 import NextAuth from 'next-auth';
 import type { NextRequest } from 'next/server';
 import { authOptions } from '@/lib/auth/next-auth';
-import { getApp } from '@/lib/services/app';
+import { getApp } from '@/lib/services/kernel/app';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,0 +1,130 @@
+import 'server-only';
+import type { TCategory, TDefinition } from '@/lib/schemas/definition';
+import type { ScopeRef } from '@/lib/engine/types';
+import type { Principal } from '@/lib/auth/policy';
+import type { TLevel } from '@/lib/schemas/registry';
+
+export interface Registry {
+  /** In display order: categories by position, then definitions by position. */
+  definitions: TDefinition[];
+  byKey: Map<string, TDefinition>;
+  categories: (TCategory & { position: number })[];
+  categoryByKey: Map<string, TCategory & { position: number }>;
+}
+
+/** A change other parts (and other instances, via NOTIFY) must forget cached state for. */
+export type Change =
+  | { type: 'value'; key: string; scopeId: string; version: number }
+  | { type: 'definitions' }
+  | { type: 'scopes' }
+  | { type: 'principals' }
+  | { type: 'flag'; key: string }
+  | { type: 'models' };
+
+// Bounds that keep one process's memory flat however many (key, scope, user) combinations are read:
+// a resolution with its chain is ~2 KB, so 50k entries stay near 100 MB. Past a bound the cache starts
+// over, which costs one query per entry to refill.
+const MAX_RESOLVED = 50_000;
+const MAX_PATHS = 50_000;
+
+/**
+ * In-process caches. Values are cached per (key, scope, user) and dropped per key on every write; a
+ * generation counter per key stops a read that raced a write from caching the old answer.
+ */
+export class Caches {
+  registry: Registry | null = null;
+  levels: TLevel[] | null = null;
+  setupComplete = false;
+  private paths = new Map<string, ScopeRef[]>();
+  private resolved = new Map<string, Map<string, unknown>>();
+  private resolvedCount = 0;
+  private generations = new Map<string, number>();
+  /** Bumped by changes that can alter any key's answer (definitions, scopes). */
+  private epoch = 0;
+  private principals = new Map<string, { principal: Principal; expires: number }>();
+  private listeners = new Set<(c: Change) => void>();
+
+  path(scopeId: string) {
+    return this.paths.get(scopeId);
+  }
+  setPath(scopeId: string, path: ScopeRef[]) {
+    if (this.paths.size >= MAX_PATHS) this.paths.clear();
+    this.paths.set(scopeId, path);
+  }
+
+  generation(key: string) {
+    return this.epoch * 1_000_000_000 + (this.generations.get(key) ?? 0);
+  }
+  getResolved<T>(key: string, ctx: string): T | undefined {
+    return this.resolved.get(key)?.get(ctx) as T | undefined;
+  }
+  /** Stores only if no write to `key` happened since `generation` was read. */
+  setResolved(key: string, ctx: string, generation: number, value: unknown) {
+    if (this.generation(key) !== generation) return;
+    if (this.resolvedCount >= MAX_RESOLVED) {
+      this.resolved.clear();
+      this.resolvedCount = 0;
+    }
+    let m = this.resolved.get(key);
+    if (!m) this.resolved.set(key, (m = new Map()));
+    if (!m.has(ctx)) this.resolvedCount++;
+    m.set(ctx, value);
+  }
+
+  getPrincipal(tokenHash: string): Principal | undefined {
+    const hit = this.principals.get(tokenHash);
+    if (!hit) return undefined;
+    if (hit.expires < Date.now()) {
+      this.principals.delete(tokenHash);
+      return undefined;
+    }
+    return hit.principal;
+  }
+  setPrincipal(tokenHash: string, principal: Principal, ttlMs = 10_000) {
+    this.principals.set(tokenHash, { principal, expires: Date.now() + ttlMs });
+  }
+
+  onChange(fn: (c: Change) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Forget what a change makes stale. */
+  invalidate(change: Change) {
+    switch (change.type) {
+      case 'value':
+        this.generations.set(change.key, (this.generations.get(change.key) ?? 0) + 1);
+        this.resolvedCount -= this.resolved.get(change.key)?.size ?? 0;
+        this.resolved.delete(change.key);
+        break;
+      case 'definitions':
+        this.registry = null;
+        this.bumpAll();
+        break;
+      case 'scopes':
+        this.levels = null;
+        this.paths.clear();
+        this.bumpAll();
+        break;
+      case 'principals':
+        this.principals.clear();
+        break;
+    }
+    for (const fn of this.listeners) fn(change);
+  }
+
+  /** A NOTIFY payload from any instance (our own included; invalidating twice is harmless). */
+  applyChange(payload: string) {
+    try {
+      this.invalidate(JSON.parse(payload) as Change);
+    } catch {
+      // not ours
+    }
+  }
+
+  private bumpAll() {
+    this.epoch++;
+    this.resolved.clear();
+    this.resolvedCount = 0;
+  }
+}
