@@ -18,7 +18,7 @@ import { createBenchDatabase, fixtureScopeId, insertFixtureValues } from './benc
 import { definitions, eventIds, flagBodies, tenantIds, valueFor, KEYS } from './bench/dataset';
 import { measure, type LoadSpec, type NextRequest } from './bench/load';
 import { formatTable, loadRow, rssRow, TARGETS, writeJson, type Row } from './bench/report';
-import { recordedUsage, seedModels, usageRequests, USAGE_COST, USAGE_TOKENS } from './bench/models';
+import { accountedUsages, recordedUsage, seedModels, usageRequests, USAGE_COST, USAGE_TOKENS } from './bench/models';
 import { ApiClient, seed, type SeedSummary } from './bench/seed';
 import { BenchServer, ensureBuild, killAllServersSync } from './bench/server';
 
@@ -38,6 +38,7 @@ const WARMUP_S = flags.quick ? 1 : 2;
 const CONNECTIONS = 10;
 /** Issue 12: metering with 50 concurrent clients. */
 const USAGE_CONNECTIONS = 50;
+const ACCOUNTED_USAGES = 2000;
 /** Fixture event scopes for the 1M test: 16,702 × 60 keys ≈ 1.0M rows. 16,703 is coprime with 60 (see missRequests). */
 const FIXTURE_SCOPES = 16_702;
 
@@ -269,21 +270,21 @@ async function benchSettingsAndFlags(spec: (method: LoadSpec['method'], next: ()
 }
 
 /**
- * Model usage metering from 50 clients, then exact accounting: a warm-up run (discarded), the counters
- * read, the measured run, the counters read again — recorded must equal the 2xx answers.
+ * Model usage metering from 50 clients, then exact accounting: a fixed number of usages whose every answer
+ * is awaited, with the counters read before and after — recorded must equal the 2xx answers.
  */
 async function benchUsage(api: ApiClient, spec: LoadSpec, backend: Backend): Promise<Row> {
   await seedModels(api);
   log(`  POST /models/openai/usage: ${spec.warmupS}s warm-up + ${spec.durationS}s, ${spec.connections} connections …`);
   await probe(spec);
-  await measure({ ...spec, durationS: spec.warmupS, warmupS: 0 });
+  const result = await measure(spec);
+  // autocannon stops with requests in flight; the accounting run waits for every answer
   const before = await recordedUsage(api);
-  const result = await measure({ ...spec, warmupS: 0 });
+  const { accepted } = await accountedUsages(spec.baseUrl, spec.token, spec.next, ACCOUNTED_USAGES, spec.connections);
   const after = await recordedUsage(api);
-  const accepted = Object.entries(result.statusCodes).reduce((n, [code, c]) => (code.startsWith('2') ? n + c : n), 0);
   const recorded = after.requests - before.requests;
   const exact = recorded === accepted && after.tokens - before.tokens === accepted * USAGE_TOKENS && Math.abs(after.cost - before.cost - accepted * USAGE_COST) < 1e-6;
-  const note = `accepted ${accepted}, recorded ${recorded} requests / ${after.tokens - before.tokens} tokens${exact ? ' (exact)' : ' — ACCOUNTING MISMATCH'}`;
+  const note = `accounting run: ${accepted} of ${ACCOUNTED_USAGES} accepted, ${recorded} requests / ${after.tokens - before.tokens} tokens recorded${exact ? ' (exact)' : ' — ACCOUNTING MISMATCH'}`;
   log(`    p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, errors ${result.errors}, non-2xx ${result.non2xx}; ${note}`);
   const row = loadRow('POST /models/:provider/usage', backend, TARGETS.modelUsage, result, note);
   return exact ? row : { ...row, verdict: 'missed' };

@@ -31,3 +31,25 @@ export async function recordedUsage(api: ApiClient): Promise<{ requests: number;
   if (!global) throw new Error('no quota at global');
   return global.usage.monthly;
 }
+
+/**
+ * Exact accounting: `total` usages from `concurrency` clients that each wait for every answer (autocannon
+ * stops with requests in flight, which the server still records), counting the accepted ones.
+ */
+export async function accountedUsages(baseUrl: string, token: string, next: () => NextRequest, total: number, concurrency: number): Promise<{ accepted: number; refused: number }> {
+  let sent = 0;
+  let accepted = 0;
+  let refused = 0;
+  const client = async () => {
+    while (sent < total) {
+      sent++;
+      const req = next();
+      const res = await fetch(baseUrl + req.path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: req.body });
+      await res.arrayBuffer();
+      if (res.ok) accepted++;
+      else refused++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return { accepted, refused };
+}
