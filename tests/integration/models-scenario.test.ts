@@ -11,7 +11,8 @@ let s: TestServer;
 
 beforeAll(async () => {
   s = await startTestServer();
-});
+  // a fresh embedded database, migrated, on a machine others share: give it time
+}, 180_000);
 afterAll(async () => {
   await s?.close();
 });

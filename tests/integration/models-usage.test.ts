@@ -35,7 +35,8 @@ beforeAll(async () => {
   tenantAdmin = await person(s, admin, 'Tenant Admin', [{ role: 'tenant_admin', scopeId: 'tenant-a' }]);
   onModelEvent(s.app, (e) => events.push(e));
   for (const provider of ['openai', 'anthropic', 'mistral']) expectStatus(await m('PUT', `/${provider}`, { body: { scope: 'global', status: 'active' } }), 200);
-});
+  // a fresh embedded database, migrated, on a machine others share: give it time
+}, 180_000);
 afterAll(async () => {
   await s?.close();
 });

@@ -24,7 +24,8 @@ beforeAll(async () => {
   tenantAdmin = await person(s, admin, 'Tenant Admin', [{ role: 'tenant_admin', scopeId: 'tenant-a' }]);
   member = await person(s, admin, 'Service A', [{ role: 'member', scopeId: 'tenant-a' }]);
   otherMember = await person(s, admin, 'Service B', [{ role: 'member', scopeId: 'tenant-b' }]);
-});
+  // a fresh embedded database, migrated, on a machine others share: give it time
+}, 180_000);
 afterAll(async () => {
   await s?.close();
 });
