@@ -278,8 +278,15 @@ async function benchUsage(api: ApiClient, spec: LoadSpec, backend: Backend): Pro
   log(`  POST /models/openai/usage: ${spec.warmupS}s warm-up + ${spec.durationS}s, ${spec.connections} connections …`);
   await probe(spec);
   const result = await measure(spec);
-  // autocannon stops with requests in flight; the accounting run waits for every answer
-  const before = await recordedUsage(api);
+  // autocannon stops with requests in flight, which the server still records: wait until the counters
+  // stop moving, then account for a run that awaits every answer
+  let before = await recordedUsage(api);
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await recordedUsage(api);
+    if (now.requests === before.requests) break;
+    before = now;
+  }
   const { accepted } = await accountedUsages(spec.baseUrl, spec.token, spec.next, ACCOUNTED_USAGES, spec.connections);
   const after = await recordedUsage(api);
   const recorded = after.requests - before.requests;
