@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --only=pglite|postgres] [-- --rebuild]`; BENCH_PORT fixes the server's port
- * (a free one otherwise).
+ * `npm run bench [-- --quick] [-- --only=pglite|postgres] [-- --rebuild] [-- --models-only]`; BENCH_PORT fixes the
+ * server's port (a free one otherwise).
  *
  * Starts the production build on embedded PGlite (always) and on PostgreSQL (when BENCH_DATABASE_URL or
  * DATABASE_URL is set: a fresh `sb_bench_<random>` database on that server, dropped at the end), seeds
@@ -23,13 +23,14 @@ import { definitions, eventIds, flagBodies, tenantIds, valueFor, KEYS } from './
 import { measure, type LoadSpec, type NextRequest } from './bench/load';
 import { benchExportImport } from './bench/lifecycle';
 import { formatTable, loadRow, rssRow, TARGETS, writeJson, type Row } from './bench/report';
+import { accountedUsages, recordedUsage, seedModels, usageRequests, USAGE_COST, USAGE_TOKENS } from './bench/models';
 import { ApiClient, seed, type SeedSummary } from './bench/seed';
 import { BenchServer, ensureBuild, killAllServersSync } from './bench/server';
 
 type Backend = 'pglite' | 'postgres';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, rebuild: { type: 'boolean', default: false }, lifecycle: { type: 'boolean', default: false } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, rebuild: { type: 'boolean', default: false }, lifecycle: { type: 'boolean', default: false }, 'models-only': { type: 'boolean', default: false } },
 });
 if (flags.only && flags.only !== 'pglite' && flags.only !== 'postgres') {
   console.error('--only must be pglite or postgres');
@@ -40,6 +41,9 @@ const RESULTS_DIR = path.resolve('bench-results');
 const DURATION_S = flags.quick ? 2 : 8;
 const WARMUP_S = flags.quick ? 1 : 2;
 const CONNECTIONS = 10;
+/** Issue 12: metering with 50 concurrent clients. */
+const USAGE_CONNECTIONS = 50;
+const ACCOUNTED_USAGES = 2000;
 /** Fixture event scopes for the 1M test: 16,702 × 60 keys ≈ 1.0M rows. 16,703 is coprime with 60 (see missRequests). */
 const FIXTURE_SCOPES = 16_702;
 
@@ -220,22 +224,10 @@ async function benchBackend(backend: Backend, adminUrl: string | undefined, rows
       connections,
     });
 
-    const warm = await test('GET resolve (warm)', spec('GET', warmResolveRequests()));
-    rows.push(loadRow('GET resolve (warm)', backend, TARGETS.resolveWarm, warm));
-    const list = await test('GET /settings list page', spec('GET', listRequests()));
-    rows.push(loadRow('GET /settings?limit=50', backend, TARGETS.list, list));
-    const single = await test('OFREP single evaluation', spec('POST', ofrepSingleRequests()), (b) => (b.errorCode ? `OFREP error ${String(b.errorCode)}` : undefined));
-    rows.push(loadRow('POST /ofrep/v1/evaluate/flags/:key', backend, TARGETS.resolveWarm, single));
-    const bulk = await test('OFREP bulk evaluation (20 flags)', spec('POST', ofrepBulkRequests()), (b) => (Array.isArray(b.flags) && b.flags.length === flagBodies.length ? undefined : 'expected every flag'));
-    rows.push(loadRow('POST /ofrep/v1/evaluate/flags (bulk)', backend, TARGETS.resolveWarm, bulk));
-    // 10 writers queue on the audit chain lock; 1 writer shows the service time of a write alone
-    const puts = putRequests();
-    const put = await test('PUT value', spec('PUT', puts));
-    rows.push(loadRow('PUT /settings/:key', backend, TARGETS.put, put));
-    const put1 = await test('PUT value, 1 writer', spec('PUT', puts, 1));
-    rows.push(loadRow('PUT /settings/:key (1 conn)', backend, TARGETS.put, put1));
+    if (!flags['models-only']) await benchSettingsAndFlags(spec, backend, rows);
+    rows.push(await benchUsage(api, spec('POST', usageRequests(), USAGE_CONNECTIONS), backend));
 
-    if (backend === 'postgres') {
+    if (backend === 'postgres' && !flags['models-only']) {
       log(`postgres: inserting the 1M-value fixture (${FIXTURE_SCOPES.toLocaleString('en-US')} event scopes × ${KEYS} keys) with SQL …`);
       const t0 = Date.now();
       const total = await insertFixtureValues(databaseUrl!, FIXTURE_SCOPES);
@@ -263,6 +255,52 @@ async function benchBackend(backend: Backend, adminUrl: string | undefined, rows
     report.ms = Date.now() - started;
   }
   return report;
+}
+
+/** The settings, OFREP and PUT rows (DESIGN.md's targets). */
+async function benchSettingsAndFlags(spec: (method: LoadSpec['method'], next: () => NextRequest, connections?: number) => LoadSpec, backend: Backend, rows: Row[]) {
+  const warm = await test('GET resolve (warm)', spec('GET', warmResolveRequests()));
+  rows.push(loadRow('GET resolve (warm)', backend, TARGETS.resolveWarm, warm));
+  const list = await test('GET /settings list page', spec('GET', listRequests()));
+  rows.push(loadRow('GET /settings?limit=50', backend, TARGETS.list, list));
+  const single = await test('OFREP single evaluation', spec('POST', ofrepSingleRequests()), (b) => (b.errorCode ? `OFREP error ${String(b.errorCode)}` : undefined));
+  rows.push(loadRow('POST /ofrep/v1/evaluate/flags/:key', backend, TARGETS.resolveWarm, single));
+  const bulk = await test('OFREP bulk evaluation (20 flags)', spec('POST', ofrepBulkRequests()), (b) => (Array.isArray(b.flags) && b.flags.length === flagBodies.length ? undefined : 'expected every flag'));
+  rows.push(loadRow('POST /ofrep/v1/evaluate/flags (bulk)', backend, TARGETS.resolveWarm, bulk));
+  // 10 writers queue on the audit chain lock; 1 writer shows the service time of a write alone
+  const puts = putRequests();
+  const put = await test('PUT value', spec('PUT', puts));
+  rows.push(loadRow('PUT /settings/:key', backend, TARGETS.put, put));
+  const put1 = await test('PUT value, 1 writer', spec('PUT', puts, 1));
+  rows.push(loadRow('PUT /settings/:key (1 conn)', backend, TARGETS.put, put1));
+}
+
+/**
+ * Model usage metering from 50 clients, then exact accounting: a fixed number of usages whose every answer
+ * is awaited, with the counters read before and after — recorded must equal the 2xx answers.
+ */
+async function benchUsage(api: ApiClient, spec: LoadSpec, backend: Backend): Promise<Row> {
+  await seedModels(api);
+  log(`  POST /models/openai/usage: ${spec.warmupS}s warm-up + ${spec.durationS}s, ${spec.connections} connections …`);
+  await probe(spec);
+  const result = await measure(spec);
+  // autocannon stops with requests in flight, which the server still records: wait until the counters
+  // stop moving, then account for a run that awaits every answer
+  let before = await recordedUsage(api);
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await recordedUsage(api);
+    if (now.requests === before.requests) break;
+    before = now;
+  }
+  const { accepted } = await accountedUsages(spec.baseUrl, spec.token, spec.next, ACCOUNTED_USAGES, spec.connections);
+  const after = await recordedUsage(api);
+  const recorded = after.requests - before.requests;
+  const exact = recorded === accepted && after.tokens - before.tokens === accepted * USAGE_TOKENS && Math.abs(after.cost - before.cost - accepted * USAGE_COST) < 1e-6;
+  const note = `accounting run: ${accepted} of ${ACCOUNTED_USAGES} accepted, ${recorded} requests / ${after.tokens - before.tokens} tokens recorded${exact ? ' (exact)' : ' — ACCOUNTING MISMATCH'}`;
+  log(`    p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, errors ${result.errors}, non-2xx ${result.non2xx}; ${note}`);
+  const row = loadRow('POST /models/:provider/usage', backend, TARGETS.modelUsage, result, note);
+  return exact ? row : { ...row, verdict: 'missed' };
 }
 
 // ------------------------------------------------------------------ main

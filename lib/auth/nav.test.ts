@@ -7,11 +7,11 @@ const labels = (p: Principal) => navFor(p).map((i) => i.label);
 
 describe('navFor', () => {
   it('shows platform admins everything', () => {
-    expect(labels(who({ role: 'platform_admin', scopeId: 'global' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Audit', 'Users', 'Tokens', 'API docs']);
+    expect(labels(who({ role: 'platform_admin', scopeId: 'global' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Models', 'Audit', 'Users', 'Tokens', 'API docs']);
   });
 
   it('fits each role to what the policy lets it do', () => {
-    expect(labels(who({ role: 'tenant_admin', scopeId: 'tenant-a' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Audit', 'Users', 'Tokens', 'API docs']);
+    expect(labels(who({ role: 'tenant_admin', scopeId: 'tenant-a' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Models', 'Audit', 'Users', 'Tokens', 'API docs']);
     expect(labels(who({ role: 'event_manager', scopeId: 'event-a1' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Audit', 'Tokens', 'API docs']);
     expect(labels(who({ role: 'member', scopeId: 'tenant-a' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Tokens', 'API docs']);
     expect(labels(who())).toEqual(['Dashboard', 'Preferences', 'Tokens', 'API docs']);
@@ -25,6 +25,10 @@ describe('mayVisit', () => {
     expect(mayVisit(member, '/users/usr_2')).toBe(false);
     expect(mayVisit(member, '/settings/auth')).toBe(true);
     expect(mayVisit(member, '/usersettings')).toBe(true);
+    // the models page: platform and tenant admins, not event managers or members
+    expect(mayVisit(member, '/models')).toBe(false);
+    expect(mayVisit(who({ role: 'event_manager', scopeId: 'event-a1' }), '/models')).toBe(false);
+    expect(mayVisit(who({ role: 'tenant_admin', scopeId: 'tenant-a' }), '/models')).toBe(true);
     expect(mayVisit(who(), '/')).toBe(true);
   });
 });

@@ -16,6 +16,7 @@ const PAGES: (NavItem & { rule: Rule })[] = [
   { href: '/settings', label: 'Settings', rule: 'settings.read' },
   { href: '/preferences', label: 'Preferences', rule: 'everyone' },
   { href: '/flags', label: 'Flags', rule: 'flags.read' },
+  { href: '/models', label: 'Models', rule: 'models.write' },
   { href: '/audit', label: 'Audit', rule: 'audit.read' },
   { href: '/users', label: 'Users', rule: 'users.read' },
   { href: '/tokens', label: 'Tokens', rule: 'everyone' },

@@ -42,7 +42,11 @@ export type Action =
   | 'audit.verify'
   | 'flags.read' // list flag rows and the matrix (seed 003 §10.4: platform and tenant admins)
   | 'flags.write' // create, change, delete flags (seed 003 §10.4: platform admins only)
-  | 'flags.evaluate'; // evaluate flags for a context at a scope (REST, OFREP)
+  | 'flags.evaluate' // evaluate flags for a context at a scope (REST, OFREP)
+  | 'models.read' // AI model configurations and quotas at a scope
+  | 'models.write' // change them (quotas and provider restrictions: only from the scope above, see lib/services/models)
+  | 'models.use' // check a provider and record metered usage at a scope (services acting through a token)
+  | 'models.useKey'; // receive a provider's API key in plain text from check (where the key is stored)
 
 /** What an action is aimed at. */
 export interface Target {
@@ -64,15 +68,21 @@ interface Rule {
   unless?: (target: Target, action: Action) => boolean;
 }
 
-// whoever reads a scope's settings may evaluate its flags (services and SDKs act through such tokens)
-const R: Action[] = ['settings.read', 'scopes.read', 'flags.evaluate'];
+// whoever reads a scope's settings may evaluate its flags and meter model usage there (services and SDKs act
+// through such tokens: a service account with the member role at a tenant records that tenant's usage)
+const R: Action[] = ['settings.read', 'scopes.read', 'flags.evaluate', 'models.use'];
 
 export const RULES: readonly Rule[] = [
   // platform admins may read a user's values (to resolve for them) but only users write their own
   { role: 'platform_admin', actions: '*', where: 'anywhere', unless: (t, a) => t.userId !== undefined && a === 'settings.write' },
   // tenant admins: everything inside their tenant, and a read-only view of the global defaults and flags
-  { role: 'tenant_admin', actions: [...R, 'settings.write', 'scopes.write', 'users.read', 'users.write', 'audit.read', 'flags.read'], where: 'at-or-below' },
-  { role: 'tenant_admin', actions: ['settings.read', 'flags.read', 'flags.evaluate'], where: 'global-only' },
+  // models.useKey: a tenant admin gets the keys stored in their tenant, never a key inherited from global
+  {
+    role: 'tenant_admin',
+    actions: [...R, 'settings.write', 'scopes.write', 'users.read', 'users.write', 'audit.read', 'flags.read', 'models.read', 'models.write', 'models.useKey'],
+    where: 'at-or-below',
+  },
+  { role: 'tenant_admin', actions: ['settings.read', 'flags.read', 'flags.evaluate', 'models.read'], where: 'global-only' },
   { role: 'event_manager', actions: [...R, 'settings.write', 'audit.read'], where: 'at-or-below' },
   // seed 001: owners write project settings, except security ones, which they may only view
   {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -12,6 +13,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { TFlagType, TFlagVariant } from '@/lib/schemas/flags';
+import type { TQuota } from '@/lib/schemas/models';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -232,4 +234,78 @@ export const auditLog = pgTable(
     index('audit_actor_idx').on(t.actorId),
     index('audit_change_set_idx').on(t.changeSetId),
   ],
+);
+
+/**
+ * What one scope stores for one AI model provider (seed 000 ModelConfiguration). Null fields are not set
+ * here and resolve from an ancestor; `quota` is this scope's own (it is never inherited: each scope's
+ * quota counts its whole subtree).
+ */
+export const modelConfigurations = pgTable(
+  'model_configurations',
+  {
+    provider: text('provider').notNull(),
+    scopeId: text('scope_id').notNull(),
+    model: text('model'),
+    preset: text('preset'),
+    parameters: jsonb('parameters').$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status').$type<'active' | 'inactive'>(),
+    quota: jsonb('quota').$type<TQuota>(),
+    /** AES-256-GCM ciphertext of the API key (the app's secret box). */
+    apiKeyCiphertext: text('api_key_ciphertext'),
+    keyVersion: integer('key_version'),
+    baseUrl: text('base_url'),
+    locked: boolean('locked').notNull().default(false),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.scopeId] }), index('model_configurations_scope_idx').on(t.scopeId), index('model_configurations_preset_idx').on(t.preset)],
+);
+
+/** Named parameter sets for one provider ("precise", "creative"): seed 000's parameter templates. */
+export const modelTemplates = pgTable('model_templates', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  provider: text('provider').notNull(),
+  description: text('description').notNull().default(''),
+  parameters: jsonb('parameters').$type<Record<string, unknown>>().notNull(),
+  version: integer('version').notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  updatedBy: text('updated_by'),
+});
+
+/** A scope's restriction to some providers; a scope below may narrow it further, never widen it. */
+export const modelAccess = pgTable('model_access', {
+  scopeId: text('scope_id').primaryKey(),
+  allowedProviders: jsonb('allowed_providers').$type<string[]>().notNull(),
+  version: integer('version').notNull().default(1),
+  updatedAt: updatedAt(),
+  updatedBy: text('updated_by'),
+});
+
+/**
+ * Metered usage: one counter row per provider, scope and calendar window (a day or a month, starting at
+ * midnight in the time zone of that scope's quota). A usage adds to the rows of its scope and of every
+ * ancestor in one statement, which locks them in key order and refuses to pass a hard limit.
+ */
+export const modelUsage = pgTable(
+  'model_usage',
+  {
+    provider: text('provider').notNull(),
+    scopeId: text('scope_id').notNull(),
+    period: text('period').$type<'daily' | 'monthly'>().notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The local calendar day (daily) or month's first day (monthly), for history. */
+    day: text('day').notNull(),
+    requests: bigint('requests', { mode: 'number' }).notNull().default(0),
+    tokens: bigint('tokens', { mode: 'number' }).notNull().default(0),
+    /** Cost in millionths of the currency unit, so sums stay exact. */
+    costMicros: bigint('cost_micros', { mode: 'number' }).notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.scopeId, t.period, t.windowStart] }), index('model_usage_scope_day_idx').on(t.scopeId, t.period, t.day)],
 );

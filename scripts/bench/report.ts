@@ -17,6 +17,7 @@ export const TARGETS = {
   list: { text: 'p99 ≤ 100 ms', p99MaxMs: 100 },
   put: { text: 'p99 ≤ 50 ms', p99MaxMs: 50 },
   resolveMiss: { text: 'p99 ≤ 15 ms', p99MaxMs: 15 },
+  modelUsage: { text: 'p99 ≤ 20 ms, ≥ 500 req/s, exact', p99MaxMs: 20, rpsMin: 500 },
   rss: { text: 'RSS ≤ 300 MB', rssMaxMb: 300 },
   info: { text: '(info)' },
   exportValues: { text: '≤ 500 ms', maxMs: 500 },

@@ -18,7 +18,8 @@ export type Change =
   | { type: 'definitions' }
   | { type: 'scopes' }
   | { type: 'principals' }
-  | { type: 'flag'; key: string };
+  | { type: 'flag'; key: string }
+  | { type: 'models' };
 
 // Bounds that keep one process's memory flat however many (key, scope, user) combinations are read:
 // a resolution with its chain is ~2 KB, so 50k entries stay near 100 MB. Past a bound the cache starts

@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   SCOPE_NOT_ALLOWED: 400,
   UNAUTHENTICATED: 401,
   INSUFFICIENT_PERMISSIONS: 403,
+  MODEL_PROVIDER_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   SETTING_NOT_FOUND: 404,
   SCOPE_NOT_FOUND: 404,
@@ -17,6 +18,7 @@ export const ERROR_STATUS = {
   SETTING_LOCKED: 409,
   FLAG_ENABLED: 409,
   ALREADY_SETUP: 409,
+  MODEL_PROVIDER_INACTIVE: 409,
   VERSION_CONFLICT: 412,
   PAYLOAD_TOO_LARGE: 413,
   // an import, restore, promote or revert with invalid items: refused as a whole, the items in details.invalid

@@ -1,0 +1,189 @@
+import 'server-only';
+import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { rowsOf, type Executor } from '@/lib/db/client';
+import { modelAccess, modelConfigurations, modelTemplates, modelUsage } from '@/lib/db/schema';
+
+/** Every query of the models feature. The services above build none of their own. */
+
+export type ConfigRow = typeof modelConfigurations.$inferSelect;
+export type ConfigInsert = typeof modelConfigurations.$inferInsert;
+export type TemplateRow = typeof modelTemplates.$inferSelect;
+export type AccessRow = typeof modelAccess.$inferSelect;
+export type UsageRow = typeof modelUsage.$inferSelect;
+
+// ------------------------------------------------------------------ configurations
+
+export const allConfigs = (db: Executor) => db.select().from(modelConfigurations);
+
+export async function configRow(db: Executor, provider: string, scopeId: string): Promise<ConfigRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(modelConfigurations)
+    .where(and(eq(modelConfigurations.provider, provider), eq(modelConfigurations.scopeId, scopeId)));
+  return row;
+}
+
+/** A provider's rows along a scope path, read inside a write's transaction (the row at the target locked). */
+export async function configsOnPath(tx: Executor, provider: string, scopeIds: string[]): Promise<ConfigRow[]> {
+  return tx
+    .select()
+    .from(modelConfigurations)
+    .where(and(eq(modelConfigurations.provider, provider), inArray(modelConfigurations.scopeId, scopeIds)))
+    .for('update');
+}
+
+export async function saveConfig(tx: Executor, row: ConfigInsert): Promise<ConfigRow> {
+  const set = { ...row };
+  delete set.createdAt;
+  const [saved] = await tx
+    .insert(modelConfigurations)
+    .values(row)
+    .onConflictDoUpdate({ target: [modelConfigurations.provider, modelConfigurations.scopeId], set })
+    .returning();
+  return saved;
+}
+
+export async function deleteConfig(tx: Executor, provider: string, scopeId: string): Promise<void> {
+  await tx.delete(modelConfigurations).where(and(eq(modelConfigurations.provider, provider), eq(modelConfigurations.scopeId, scopeId)));
+}
+
+/** Scopes whose configuration references a preset. */
+export async function presetUsers(tx: Executor, presetId: string): Promise<{ provider: string; scopeId: string }[]> {
+  return tx.select({ provider: modelConfigurations.provider, scopeId: modelConfigurations.scopeId }).from(modelConfigurations).where(eq(modelConfigurations.preset, presetId));
+}
+
+// ------------------------------------------------------------------ templates (presets)
+
+export const allTemplates = (db: Executor) => db.select().from(modelTemplates).orderBy(asc(modelTemplates.provider), asc(modelTemplates.name));
+
+export async function templateRow(db: Executor, id: string, lock = false): Promise<TemplateRow | undefined> {
+  const q = db.select().from(modelTemplates).where(eq(modelTemplates.id, id));
+  const [row] = lock ? await q.for('update') : await q;
+  return row;
+}
+
+export async function insertTemplate(tx: Executor, row: typeof modelTemplates.$inferInsert): Promise<TemplateRow | undefined> {
+  const [saved] = await tx.insert(modelTemplates).values(row).onConflictDoNothing().returning();
+  return saved;
+}
+
+export async function updateTemplate(tx: Executor, id: string, set: Partial<typeof modelTemplates.$inferInsert>): Promise<TemplateRow> {
+  const [saved] = await tx.update(modelTemplates).set(set).where(eq(modelTemplates.id, id)).returning();
+  return saved;
+}
+
+export async function deleteTemplate(tx: Executor, id: string): Promise<void> {
+  await tx.delete(modelTemplates).where(eq(modelTemplates.id, id));
+}
+
+// ------------------------------------------------------------------ provider restrictions
+
+export const allAccess = (db: Executor) => db.select().from(modelAccess);
+
+export async function accessRow(tx: Executor, scopeId: string): Promise<AccessRow | undefined> {
+  const [row] = await tx.select().from(modelAccess).where(eq(modelAccess.scopeId, scopeId)).for('update');
+  return row;
+}
+
+export async function saveAccess(tx: Executor, row: typeof modelAccess.$inferInsert): Promise<void> {
+  await tx.insert(modelAccess).values(row).onConflictDoUpdate({ target: modelAccess.scopeId, set: row });
+}
+
+export async function deleteAccess(tx: Executor, scopeId: string): Promise<void> {
+  await tx.delete(modelAccess).where(eq(modelAccess.scopeId, scopeId));
+}
+
+// ------------------------------------------------------------------ metering
+
+/** One counter a usage adds to, with the hard limits that counter may not pass (null: none). */
+export interface CounterTarget {
+  scopeId: string;
+  period: 'daily' | 'monthly';
+  windowStart: Date;
+  day: string;
+  max: { requests: number | null; tokens: number | null; costMicros: number | null };
+}
+
+export interface CounterValue {
+  scopeId: string;
+  period: 'daily' | 'monthly';
+  requests: number;
+  tokens: number;
+  costMicros: number;
+}
+
+const num = (v: unknown) => Number(v);
+const toCounter = (r: Record<string, unknown>): CounterValue => ({
+  scopeId: String(r.scope_id),
+  period: r.period as CounterValue['period'],
+  requests: num(r.requests),
+  tokens: num(r.tokens),
+  costMicros: num(r.cost_micros),
+});
+
+/**
+ * Adds a usage to every target counter in ONE statement, inside the caller's transaction. Rows are
+ * created or locked in the order given (callers sort them, so concurrent usages never deadlock); an
+ * existing row is only updated when the sum stays within its limits, so under concurrency the database
+ * itself refuses to overspend: a counter the statement did not return was at its limit.
+ */
+export async function addToCounters(tx: Executor, provider: string, targets: CounterTarget[], delta: { requests: number; tokens: number; costMicros: number }): Promise<CounterValue[]> {
+  const values = targets.map(
+    (t) => sql`(${provider}, ${t.scopeId}, ${t.period}, ${t.windowStart.toISOString()}::timestamptz, ${t.day}, ${delta.requests}::bigint, ${delta.tokens}::bigint, ${delta.costMicros}::bigint)`,
+  );
+  const within = targets.map((t) => {
+    const checks = [sql`u.scope_id = ${t.scopeId}`, sql`u.period = ${t.period}`];
+    if (t.max.requests !== null) checks.push(sql`u.requests + excluded.requests <= ${t.max.requests}`);
+    if (t.max.tokens !== null) checks.push(sql`u.tokens + excluded.tokens <= ${t.max.tokens}`);
+    if (t.max.costMicros !== null) checks.push(sql`u.cost_micros + excluded.cost_micros <= ${t.max.costMicros}`);
+    return sql`(${sql.join(checks, sql` and `)})`;
+  });
+  const rows = rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`
+      insert into model_usage as u (provider, scope_id, period, window_start, day, requests, tokens, cost_micros)
+      values ${sql.join(values, sql`, `)}
+      on conflict (provider, scope_id, period, window_start) do update set
+        requests = u.requests + excluded.requests,
+        tokens = u.tokens + excluded.tokens,
+        cost_micros = u.cost_micros + excluded.cost_micros,
+        updated_at = now()
+      where ${sql.join(within, sql` or `)}
+      returning u.scope_id, u.period, u.requests, u.tokens, u.cost_micros`),
+  );
+  return rows.map(toCounter);
+}
+
+/** Current counters of the given windows (zero rows: nothing used yet). */
+export async function readCounters(db: Executor, provider: string, keys: { scopeId: string; period: string; windowStart: Date }[]): Promise<CounterValue[]> {
+  if (keys.length === 0) return [];
+  const tuples = keys.map((k) => sql`(${k.scopeId}, ${k.period}, ${k.windowStart.toISOString()}::timestamptz)`);
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select scope_id, period, requests, tokens, cost_micros from model_usage
+      where provider = ${provider} and (scope_id, period, window_start) in (${sql.join(tuples, sql`, `)})`),
+  );
+  return rows.map(toCounter);
+}
+
+/** Daily counters of one scope since a local day (YYYY-MM-DD), for the usage history. */
+export async function dailyHistory(db: Executor, provider: string, scopeId: string, sinceDay: string) {
+  return db
+    .select({ day: modelUsage.day, requests: modelUsage.requests, tokens: modelUsage.tokens, costMicros: modelUsage.costMicros })
+    .from(modelUsage)
+    .where(and(eq(modelUsage.provider, provider), eq(modelUsage.scopeId, scopeId), eq(modelUsage.period, 'daily'), gte(modelUsage.day, sinceDay)))
+    .orderBy(asc(modelUsage.day));
+}
+
+// ------------------------------------------------------------------ backup seam
+
+export async function replaceAll(
+  tx: Executor,
+  data: { configurations: ConfigInsert[]; templates: (typeof modelTemplates.$inferInsert)[]; access: (typeof modelAccess.$inferInsert)[] },
+): Promise<void> {
+  await tx.delete(modelConfigurations);
+  await tx.delete(modelTemplates);
+  await tx.delete(modelAccess);
+  if (data.templates.length) await tx.insert(modelTemplates).values(data.templates);
+  if (data.configurations.length) await tx.insert(modelConfigurations).values(data.configurations);
+  if (data.access.length) await tx.insert(modelAccess).values(data.access);
+}
