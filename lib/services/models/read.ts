@@ -10,7 +10,7 @@ import type { ChangeContext } from '../audit/types';
 import { inTransaction } from '../kernel/transaction';
 import { fail } from '../kernel/errors';
 import { MASK } from '@/lib/engine/secrecy';
-import { verifyUserPassword } from '../identity/password';
+import { confirmPassword } from '../identity/password';
 import { pathIds, scopePath } from '../scopes/path';
 import { auditKey, modelState, presetMap, providerOr404, storedMap, type ModelState } from './state';
 import type { ConfigRow } from './store';
@@ -106,7 +106,8 @@ export async function getModel(app: App, principal: Principal, providerId: strin
 export async function revealModelKey(app: App, principal: Principal, providerId: string, input: { scope: string; password: string }, ctx: ChangeContext) {
   const provider = providerOr404(providerId);
   if (!can(principal, 'settings.reveal')) fail('INSUFFICIENT_PERMISSIONS', 'Only platform admins may reveal secrets');
-  if (!(await verifyUserPassword(app, principal.userId, input.password))) fail('UNAUTHENTICATED', 'Password is not correct', 'password');
+  // a wrong password is audited and throttled like a failed sign-in
+  await confirmPassword(app, principal, input.password, ctx, 'model.reveal', 'password');
   const path = await scopePath(app, input.scope);
   const state = await modelState(app);
   const r = resolveAt(state, provider, path);
