@@ -3,7 +3,6 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { readEnv, type OidcEnv } from '@/lib/env';
-import { clientIpOf } from '@/lib/security/client-ip';
 import type { App } from '@/lib/services/kernel/app';
 import { signInWithOidc } from '@/lib/services/identity/oidc';
 import { authSettings, sessionPrincipal } from '@/lib/services/identity/sessions';
@@ -14,12 +13,6 @@ import { sessionSecret } from './session';
 
 /** Thrown by the jwt callback for a session that is over; next-auth then clears the cookie. */
 class SessionEnded extends Error {}
-
-const ipOf = (headers: Record<string, unknown> | undefined) =>
-  clientIpOf((name) => {
-    const v = headers?.[name];
-    return typeof v === 'string' ? v : null;
-  });
 
 interface OidcProfile extends OidcClaims {
   sub: string;

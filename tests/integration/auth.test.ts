@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { encode } from 'next-auth/jwt';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '@/lib/db/schema';
 import { CSRF_HEADER } from '@/lib/auth/headers';
 import { hashPassword, verifyPassword } from '@/lib/auth/passwords';

@@ -3,7 +3,7 @@ import type { Principal } from '@/lib/auth/policy';
 import type { Executor } from '@/lib/db/client';
 import type { App } from '../kernel/app';
 import { selectEnabledUser, selectLiveTokenByHash, selectRoleBindings, updateTokenRow } from './store';
-import { hashToken, TOKEN_PREFIX } from './tokens';
+import { hashToken, TOKEN_PREFIX } from './token-secret';
 
 /** Loads a user's principal (roles included); null when the user is gone or disabled. */
 export async function loadPrincipal(db: Executor, userId: string, via: Principal['via'], tokenId?: string): Promise<Principal | null> {

@@ -1,5 +1,4 @@
 import 'server-only';
-import { createHash, randomBytes } from 'node:crypto';
 import { can, type Principal } from '@/lib/auth/policy';
 import type { Executor } from '@/lib/db/client';
 import type { TIssuedToken, TTokenInfo } from '@/lib/schemas/identity';
@@ -10,15 +9,12 @@ import { fail } from '../kernel/errors';
 import { newId } from '../kernel/ids';
 import { inTransaction } from '../kernel/transaction';
 import { authSettings, DAY } from './sessions';
+import { hashToken, newTokenSecret } from './token-secret';
 import { insertTokenRow, selectToken, selectTokens, selectUser, updateTokenRow, type TokenRow } from './store';
-
-export const TOKEN_PREFIX = 'sb_';
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Creates a token row; the plain token is returned once and only its hash is stored. */
 export async function insertToken(tx: Executor, userId: string, name: string, expiresAt: Date | null): Promise<TIssuedToken> {
-  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const token = newTokenSecret();
   const id = newId('tok');
   const prefix = token.slice(0, 10);
   await insertTokenRow(tx, { id, userId, name, prefix, tokenHash: hashToken(token), expiresAt });
