@@ -51,7 +51,7 @@ describe('export and import', () => {
     const withSecrets = (await exportDoc(source, srcToken, 'scope=global&includeSecrets=true')).body;
     const secret = withSecrets.settings.find((s: { key: string }) => s.key === 'sms.providerApiKey');
     expect(secret.value).toBeUndefined();
-    expect(secret.encrypted).toMatch(/^v1:/);
+    expect(secret.encrypted).toMatch(/^k[0-9a-f]+:/);
     expect(JSON.stringify(withSecrets)).not.toContain('sk-live-123');
     // only this scope without includeDescendants
     const only = (await exportDoc(source, srcToken, 'scope=tenant-a&category=catering')).body;

@@ -57,13 +57,16 @@ describe('providers and models per scope', () => {
 
   it('stores the key encrypted, answers it masked, audits it redacted, reveals it with the password', async () => {
     const [row] = await s.app.db.select().from(modelConfigurations).where(and(eq(modelConfigurations.provider, 'openai'), eq(modelConfigurations.scopeId, 'global')));
-    expect(row.apiKeyCiphertext).toMatch(/^v1:/);
+    expect(row.apiKeyCiphertext).toMatch(/^k[0-9a-f]+:/);
     expect(row.apiKeyCiphertext).not.toContain('sk-global');
     const [entry] = await audits('model.update');
     expect(entry).toMatchObject({ key: 'models.openai', scopeId: 'global', reason: 'baseline' });
     expect((entry.newValue as { apiKey: string }).apiKey).toBe('[REDACTED]');
     expect(JSON.stringify(await s.app.db.select().from(auditLog))).not.toContain('sk-global-secret');
-    await refused(s, () => m('POST', '/openai/reveal', { body: { scope: 'tenant-a', password: 'wrong password!' } }), 401, 'UNAUTHENTICATED');
+    // a wrong password is refused and audited like any failed re-authentication (issue 8 item 4)
+    const wrong = await m('POST', '/openai/reveal', { body: { scope: 'tenant-a', password: 'wrong password!' } });
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect(await audits('auth.password_check')).toHaveLength(1);
     await refused(s, () => m('POST', '/openai/reveal', { token: tenantAdmin.token, body: { scope: 'tenant-a', password: 'a long enough password' } }), 403, 'INSUFFICIENT_PERMISSIONS');
     const shown = expectStatus(await m('POST', '/openai/reveal', { body: { scope: 'tenant-a', password: ADMIN.password } }), 200);
     expect(shown).toEqual({ provider: 'openai', scope: 'tenant-a', apiKey: 'sk-global-secret', resolvedFrom: 'global', scopeId: 'global' });

@@ -28,6 +28,7 @@ const INTERNAL = 'internal step: only called by an entry point that already aske
 const PUBLIC_REGISTRY = 'the registry (definitions, categories, catalogs) is readable by every signed-in caller (API.md)';
 const AUTHENTICATION = 'authentication: runs before there is a principal';
 const SETUP = 'first-run setup: public until the first admin exists';
+const OPERATOR = 'operator command: run on the server by whoever holds the key ring (npm run secrets:rotate); no HTTP route reaches it';
 
 /** Exports that take no principal, with the reason they need none. */
 const NO_PRINCIPAL: Record<string, string> = {
@@ -81,6 +82,10 @@ const NO_PRINCIPAL: Record<string, string> = {
   'throttle/limiter.TokenBuckets': INTERNAL,
   'throttle/limiter.FailureBackoff': INTERNAL,
   'identity/token-secret.hashToken': AUTHENTICATION,
+  'flags/fingerprint.factsOf': INTERNAL,
+  'flags/fingerprint.expiredCount': INTERNAL,
+  'flags/fingerprint.keysOnPath': INTERNAL,
+  'keys/rotate.rotateSecrets': OPERATOR,
   'identity/token-secret.newTokenSecret': INTERNAL,
   'identity/tokens.insertToken': INTERNAL,
   'identity/write.insertFirstAdmin': SETUP,

@@ -228,6 +228,8 @@ describe('API throttling (item 1)', () => {
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expectStatus(await s.api('GET', '/api/v1/me', { token: other }), 200);
 
+      // the test's client stands behind a trusted proxy (loopback) that names the addresses
+      process.env.TRUSTED_PROXIES = '127.0.0.1,::1';
       setRateLimits(s.app, { apiPerToken: 0, apiPerIp: 2 });
       const from = (addr: string) => ({ 'x-forwarded-for': addr });
       expectStatus(await s.api('GET', '/api/v1/me', { headers: from('192.0.2.9') }), 401);
@@ -235,6 +237,7 @@ describe('API throttling (item 1)', () => {
       await refused(s, () => s.api('GET', '/api/v1/me', { token: admin, headers: from('192.0.2.9') }), 429, 'RATE_LIMITED');
       expectStatus(await s.api('GET', '/api/v1/me', { token: admin, headers: from('192.0.2.10') }), 200);
     } finally {
+      delete process.env.TRUSTED_PROXIES;
       setRateLimits(s.app, {});
     }
   });

@@ -3,6 +3,7 @@ import { and, eq, inArray, max, sql, type SQL } from 'drizzle-orm';
 import { CHANGES_CHANNEL, rowsOf, type Executor } from '@/lib/db/client';
 import { auditLog, featureFlags, hierarchyLevels, scopes, settingCategories, settingDefinitions, settingValues } from '@/lib/db/schema';
 import type { Change } from '../kernel/cache';
+import { boundChainKey } from '../kernel/chain-key';
 
 /**
  * Every query of export / import and of the other bulk configuration writes built on it (restore,
@@ -139,6 +140,8 @@ export interface AuditRowInput {
 
 /** Appends many audit rows in id (= chain) order; answers their ids. */
 export async function insertAuditRows(tx: Executor, rows: AuditRowInput[]): Promise<number[]> {
+  // keyed like appendAudit's rows: the trigger links each with the HMAC pads and clears them (migration 0006)
+  const chain = boundChainKey(tx);
   const ids: number[] = [];
   for (const part of chunks(rows, BIG_CHUNK)) {
     const json = JSON.stringify(
@@ -165,8 +168,8 @@ export async function insertAuditRows(tx: Executor, rows: AuditRowInput[]): Prom
       })),
     );
     const result = await tx.execute(sql`
-      insert into audit_log (at, actor_id, actor_name, actor_role, action, key, scope_id, level, old_value, new_value, new_ciphertext, reason, source, ip, version, details, change_set_id, body_hash, prev_hash, hash)
-      select r.at, r.ai, r.an, r.ar, r.a, r.k, r.s, r.l, r.o, r.nv, r.nc, r.re, r.so, r.ip, r.v, r.d, r.cs, r.bh, '', ''
+      insert into audit_log (at, actor_id, actor_name, actor_role, action, key, scope_id, level, old_value, new_value, new_ciphertext, reason, source, ip, version, details, change_set_id, body_hash, prev_hash, hash, chain_key_id, mac_key)
+      select r.at, r.ai, r.an, r.ar, r.a, r.k, r.s, r.l, r.o, r.nv, r.nc, r.re, r.so, r.ip, r.v, r.d, r.cs, r.bh, '', '', ${chain.id}, ${chain.pads}
       from jsonb_to_recordset(${json}::jsonb) as r(n int, at timestamptz, ai text, an text, ar text, a text, k text, s text, l text, o jsonb, nv jsonb, nc text, re text, so text, ip text, v int, d jsonb, cs text, bh text)
       order by r.n
       returning id`);
