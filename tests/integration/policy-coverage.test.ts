@@ -33,6 +33,7 @@ const OPERATOR = 'operator command: run on the server by whoever holds the key r
 /** Exports that take no principal, with the reason they need none. */
 const NO_PRINCIPAL: Record<string, string> = {
   'audit/append.appendAudit': INTERNAL,
+  'audit/append.auditBody': INTERNAL,
   'audit/chain.canonicalJson': INTERNAL,
   'audit/chain.bodyHash': INTERNAL,
   'audit/chain.chainHash': INTERNAL,

@@ -17,27 +17,32 @@ export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: Aud
   const changeSetId = ctx.changeSetId ?? newId('cs');
   const chain = boundChainKey(tx);
   const rows = entries.map((e) => {
-    const row: AuditBody = {
-      at,
-      actorId: ctx.actor.id,
-      actorName: ctx.actor.name,
-      actorRole: ctx.actor.role,
-      action: e.action,
-      key: e.key ?? null,
-      scopeId: e.scopeId ?? null,
-      level: e.level ?? null,
-      oldValue: e.oldValue === undefined ? null : e.oldValue,
-      newValue: e.newValue === undefined ? null : e.newValue,
-      newCiphertext: e.newCiphertext ?? null,
-      reason: e.reason ?? null,
-      source: e.source ?? ctx.source,
-      ip: ctx.ip ?? null,
-      version: e.version ?? null,
-      details: e.details ?? null,
-      changeSetId,
-    };
+    const row = auditBody(ctx, e, at, changeSetId);
     // prev_hash and hash are set by the trigger, keyed with mac_key (which it clears)
     return { ...row, bodyHash: bodyHash(row), prevHash: '', hash: '', chainKeyId: chain.id, macKey: chain.pads };
   });
   return insertAuditRows(tx, rows);
+}
+
+/** The row an entry becomes before the database chains it: what its body hash covers (batched writers too). */
+export function auditBody(ctx: ChangeContext, e: AuditInput, at: Date, changeSetId: string | null): AuditBody {
+  return {
+    at,
+    actorId: ctx.actor.id,
+    actorName: ctx.actor.name,
+    actorRole: ctx.actor.role,
+    action: e.action,
+    key: e.key ?? null,
+    scopeId: e.scopeId ?? null,
+    level: e.level ?? null,
+    oldValue: e.oldValue === undefined ? null : e.oldValue,
+    newValue: e.newValue === undefined ? null : e.newValue,
+    newCiphertext: e.newCiphertext ?? null,
+    reason: e.reason ?? null,
+    source: e.source ?? ctx.source,
+    ip: ctx.ip ?? null,
+    version: e.version ?? null,
+    details: e.details ?? null,
+    changeSetId,
+  };
 }

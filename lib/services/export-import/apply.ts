@@ -3,6 +3,7 @@ import type { Executor } from '@/lib/db/client';
 import type { Principal } from '@/lib/auth/policy';
 import type { TApplied, TPreview } from '@/lib/schemas/export-import';
 import type { App } from '../kernel/app';
+import { auditBody } from '../audit/append';
 import { bodyHash } from '../audit/chain';
 import type { AuditInput, AuditSource, ChangeContext } from '../audit/types';
 import type { Change } from '../kernel/cache';
@@ -170,25 +171,7 @@ async function writeFlags(tx: Executor, plan: Plan, reason: string, actorId: str
 
 /** The row appendAudit would write for an entry, hashed the same way (the database chains it). */
 function auditRow(ctx: ChangeContext, e: AuditInput): AuditRowInput {
-  const row = {
-    at: ctx.at ?? new Date(),
-    actorId: ctx.actor.id,
-    actorName: ctx.actor.name,
-    actorRole: ctx.actor.role,
-    action: e.action,
-    key: e.key ?? null,
-    scopeId: e.scopeId ?? null,
-    level: e.level ?? null,
-    oldValue: e.oldValue === undefined ? null : e.oldValue,
-    newValue: e.newValue === undefined ? null : e.newValue,
-    newCiphertext: e.newCiphertext ?? null,
-    reason: e.reason ?? null,
-    source: e.source ?? ctx.source,
-    ip: ctx.ip ?? null,
-    version: e.version ?? null,
-    details: e.details ?? null,
-    changeSetId: ctx.changeSetId ?? null,
-  };
+  const row = auditBody(ctx, e, ctx.at ?? new Date(), ctx.changeSetId ?? null);
   return { ...row, bodyHash: bodyHash(row) };
 }
 
