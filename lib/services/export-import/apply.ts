@@ -3,6 +3,7 @@ import type { Executor } from '@/lib/db/client';
 import type { Principal } from '@/lib/auth/policy';
 import type { TApplied, TPreview } from '@/lib/schemas/export-import';
 import type { App } from '../kernel/app';
+import { isSecret } from '@/lib/engine/secrecy';
 import { auditBody } from '../audit/append';
 import { bodyHash } from '../audit/chain';
 import type { AuditInput, AuditSource, ChangeContext } from '../audit/types';
@@ -187,7 +188,7 @@ function definitionRow(def: Plan['definitions'][number], position: number) {
     validation: def.validation ?? null,
     ui: def.ui ?? null,
     allowedLevels: def.allowedLevels,
-    isSecret: def.isSecret || def.type === 'secret',
+    isSecret: isSecret(def),
     requiresRestart: def.requiresRestart,
     readonly: def.readonly,
     overrideBehavior: def.overrideBehavior,

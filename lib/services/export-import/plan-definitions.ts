@@ -2,6 +2,7 @@ import 'server-only';
 import type { Executor } from '@/lib/db/client';
 import { can, type Principal } from '@/lib/auth/policy';
 import { unknownRuleNames } from '@/lib/engine/cross-field';
+import { isSecret } from '@/lib/engine/secrecy';
 import { conflictingKey } from '@/lib/engine/document';
 import { checkDefinitionRules } from '@/lib/engine/value-schema';
 import type { TDefinition } from '@/lib/schemas/definition';
@@ -24,7 +25,7 @@ export async function planDefinitions(app: App, principal: Principal, db: Execut
   const known = new Set(registry.byKey.keys());
   for (const w of wanted) known.add(w.key);
   for (const input of wanted) {
-    const def: TDefinition = { ...input, source: 'ui', isSecret: input.isSecret || input.type === 'secret' };
+    const def: TDefinition = { ...input, source: 'ui', isSecret: isSecret(input) };
     const existing = registry.byKey.get(def.key);
     const change: TChange = { kind: 'definition', key: def.key, scope: null, currentValue: existing ?? null, newValue: def, currentVersion: existing ? 1 : 0, action: 'create' };
     const problem = existing ? differs(existing, def) : newDefinitionProblem(principal, def, levels, known);
@@ -40,7 +41,7 @@ export async function planDefinitions(app: App, principal: Principal, db: Execut
 }
 
 function differs(existing: TDefinition, def: TDefinition) {
-  const norm = (d: TDefinition) => canonicalJson({ ...d, source: undefined, isSecret: d.isSecret || d.type === 'secret' });
+  const norm = (d: TDefinition) => canonicalJson({ ...d, source: undefined, isSecret: isSecret(d) });
   if (norm(existing) === norm(def)) return null;
   return { code: 'CONFLICT', message: `Setting "${def.key}" is defined differently here (source ${existing.source}); align the definitions first` };
 }
