@@ -61,6 +61,11 @@ export class TcpProxy {
     this.holding = true;
   }
 
+  /** Cut or black-holed, and not yet restored. */
+  get down() {
+    return this.holding || !this.server;
+  }
+
   async restore() {
     this.holding = false;
     for (const s of this.sockets) s.destroy();

@@ -64,7 +64,7 @@ export async function previewOrApply(app: App, principal: Principal, target: (db
     const extra = (await opts.beforeApply?.(tx)) ?? {};
     const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: newId('cs'), at: new Date() };
     const applied = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, invalidate);
-    await notifyChanges(tx, invalidate);
+    await notifyChanges(tx, invalidate, (c) => app.caches.notification(c));
     return { ...applied, ...extra, etag: plan.etag };
   });
   for (const c of invalidate) app.caches.invalidate(c);

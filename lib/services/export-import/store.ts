@@ -220,10 +220,10 @@ export async function definitionSource(db: Executor, key: string): Promise<strin
 }
 
 /** NOTIFY other instances of many changes in one statement per chunk (one round trip each, not one per change). */
-export async function notifyChanges(tx: Executor, changes: Change[]) {
+export async function notifyChanges(tx: Executor, changes: Change[], notification: (c: Change) => string) {
   for (const part of chunks(changes)) {
     const list = sql.join(
-      part.map((c) => sql`(${JSON.stringify(c)})`),
+      part.map((c) => sql`(${notification(c)})`),
       sql`, `,
     );
     await tx.execute(sql`select count(pg_notify(${CHANGES_CHANNEL}, v.p)) from (values ${list}) as v(p)`);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import type { TCategory, TDefinition } from '@/lib/schemas/definition';
 import type { ScopeRef } from '@/lib/engine/types';
 import type { Principal } from '@/lib/auth/policy';
@@ -32,6 +33,8 @@ const MAX_PATHS = 50_000;
  * generation counter per key stops a read that raced a write from caching the old answer.
  */
 export class Caches {
+  /** Stamped on this instance's NOTIFYs, so their echo does not drop what was cached after the commit. */
+  readonly origin = randomUUID();
   registry: Registry | null = null;
   levels: TLevel[] | null = null;
   setupComplete = false;
@@ -110,13 +113,26 @@ export class Caches {
     for (const fn of this.listeners) fn(change);
   }
 
-  /** A NOTIFY payload from any instance (our own included; invalidating twice is harmless). */
+  /** What a transaction NOTIFYs for a change: the change, stamped with this instance. */
+  notification(change: Change): string {
+    return JSON.stringify({ ...change, origin: this.origin });
+  }
+
+  /**
+   * A NOTIFY payload. Our own are skipped: they were invalidated right after commit, and their echo arrives
+   * later, when a read may already have cached the new answer (dropping it would cost a query, and during a
+   * storage outage the answer itself).
+   */
   applyChange(payload: string) {
+    let parsed: (Change & { origin?: string }) | undefined;
     try {
-      this.invalidate(JSON.parse(payload) as Change);
+      parsed = JSON.parse(payload) as Change & { origin?: string };
     } catch {
-      // not ours
+      return; // not ours
     }
+    if (parsed.origin === this.origin) return;
+    delete parsed.origin;
+    this.invalidate(parsed);
   }
 
   private bumpAll() {

@@ -23,7 +23,7 @@ export async function inTransaction<T>(
     const notifyNow = async () => {
       const fresh = dedupe(changes.slice(sent));
       sent = changes.length;
-      if (fresh.length) await tx.execute(sql`select ${sql.join(fresh.map((c) => sql`pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(c)})`), sql`, `)}`);
+      if (fresh.length) await tx.execute(sql`select ${sql.join(fresh.map((c) => sql`pg_notify(${CHANGES_CHANNEL}, ${app.caches.notification(c)})`), sql`, `)}`);
     };
     const out = await work(tx, (c) => changes.push(c), notifyNow);
     await notifyNow();
