@@ -3,7 +3,6 @@ import type { Executor } from '@/lib/db/client';
 import type { Principal } from '@/lib/auth/policy';
 import type { TApplied, TPreview } from '@/lib/schemas/export-import';
 import type { App } from '../kernel/app';
-import { isSecret } from '@/lib/engine/secrecy';
 import { auditBody } from '../audit/append';
 import { bodyHash } from '../audit/chain';
 import type { AuditInput, AuditSource, ChangeContext } from '../audit/types';
@@ -11,7 +10,8 @@ import type { Change } from '../kernel/cache';
 import { inTransaction } from '../kernel/transaction';
 import { fail } from '../kernel/errors';
 import { newId } from '../kernel/ids';
-import { isSecret as isSecretDef } from '@/lib/engine/secrecy';
+import { isSecret } from '@/lib/engine/secrecy';
+import { definitionToRow } from '../registry/rows';
 import { audited } from '../kernel/secrecy';
 import { computePlan, type Plan, type TargetState } from './plan';
 import { ruleOfRow } from './plan-flags';
@@ -76,7 +76,7 @@ async function applyPlan(app: App, tx: Executor, plan: Plan, ctx: ChangeContext,
   const audit: AuditInput[] = [];
   if (plan.definitions.length) {
     await insertCategories(tx, plan.newCategories);
-    await insertDefinitions(tx, plan.definitions.map((def, i) => definitionRow(def, 10_000 + i)));
+    await insertDefinitions(tx, plan.definitions.map((def, i) => definitionToRow({ ...def, source: 'ui' }, 10_000 + i)));
     for (const def of plan.definitions) audit.push({ action: 'definition.create', key: def.key, newValue: def, reason });
     changes.push({ type: 'definitions' });
   }
@@ -107,7 +107,7 @@ async function writeValues(app: App, tx: Executor, plan: Plan, reason: string, a
   const now = new Date();
   const rows = plan.valueWrites.map((w) => {
     const version = (w.current?.version ?? last.get(`${w.def.key}\u0000${w.scopeId}`) ?? 0) + 1;
-    const secret = isSecretDef(w.def);
+    const secret = isSecret(w.def);
     const stored = w.skipTo ? null : w.value;
     const ciphertext = secret && !w.skipTo ? app.secrets.encrypt(stored) : null;
     audit.push({
@@ -174,26 +174,4 @@ async function writeFlags(tx: Executor, plan: Plan, reason: string, actorId: str
 function auditRow(ctx: ChangeContext, e: AuditInput): AuditRowInput {
   const row = auditBody(ctx, e, ctx.at ?? new Date(), ctx.changeSetId ?? null);
   return { ...row, bodyHash: bodyHash(row) };
-}
-
-function definitionRow(def: Plan['definitions'][number], position: number) {
-  return {
-    key: def.key,
-    label: def.label,
-    description: def.description,
-    category: def.category,
-    group: def.group ?? null,
-    type: def.type,
-    defaultValue: def.defaultValue ?? null,
-    validation: def.validation ?? null,
-    ui: def.ui ?? null,
-    allowedLevels: def.allowedLevels,
-    isSecret: isSecret(def),
-    requiresRestart: def.requiresRestart,
-    readonly: def.readonly,
-    overrideBehavior: def.overrideBehavior,
-    dependsOn: def.dependsOn ?? null,
-    source: 'ui',
-    position,
-  };
 }

@@ -12,7 +12,8 @@ import { fail } from '../kernel/errors';
 import { inTransaction } from '../kernel/transaction';
 import { insertLevel } from '../scopes/write';
 import { checkDefinition, parseDefinition } from './check';
-import { definitionToRow, insertDefinition, selectDefinitionRows, selectLevelKeys, updateDefinitionRow, upsertCategory } from './store';
+import { definitionToRow } from './rows';
+import { insertDefinition, selectDefinitionRows, selectLevelKeys, updateDefinitionRow, upsertCategory } from './store';
 
 export function listCatalogs() {
   return { catalogs: Object.values(CATALOGS).map((c) => ({ name: c.name, title: c.title, description: c.description, definitions: c.definitions.length })) };

@@ -4,7 +4,8 @@ import type { App } from '../kernel/app';
 import type { Registry } from '../kernel/cache';
 import { fail } from '../kernel/errors';
 import { publicDefinition } from '../kernel/secrecy';
-import { rowToDefinition, selectRegistryRows } from './store';
+import { rowToDefinition } from './rows';
+import { selectRegistryRows } from './store';
 
 /** The registry, cached until a definition or category changes. */
 export async function getRegistry(app: App): Promise<Registry> {

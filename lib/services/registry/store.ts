@@ -2,55 +2,11 @@ import 'server-only';
 import { asc, count, eq, max } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/client';
 import { hierarchyLevels, settingCategories, settingDefinitions, settingValues } from '@/lib/db/schema';
-import { isSecret } from '@/lib/engine/secrecy';
-import type { TCategory, TDefinition } from '@/lib/schemas/definition';
+import type { TCategory } from '@/lib/schemas/definition';
 
 export type DefinitionRow = typeof settingDefinitions.$inferSelect;
+export type DefinitionInsert = typeof settingDefinitions.$inferInsert;
 export type CategoryRow = typeof settingCategories.$inferSelect;
-
-export function rowToDefinition(r: DefinitionRow): TDefinition {
-  const def: TDefinition = {
-    key: r.key,
-    label: r.label,
-    description: r.description,
-    category: r.category,
-    type: r.type as TDefinition['type'],
-    defaultValue: r.defaultValue,
-    allowedLevels: r.allowedLevels,
-    isSecret: r.isSecret,
-    requiresRestart: r.requiresRestart,
-    readonly: r.readonly,
-    overrideBehavior: r.overrideBehavior as TDefinition['overrideBehavior'],
-    source: r.source as TDefinition['source'],
-  };
-  if (r.group) def.group = r.group;
-  if (r.validation) def.validation = r.validation as TDefinition['validation'];
-  if (r.ui) def.ui = r.ui as TDefinition['ui'];
-  if (r.dependsOn) def.dependsOn = r.dependsOn;
-  return def;
-}
-
-export function definitionToRow(def: TDefinition, position: number) {
-  return {
-    key: def.key,
-    label: def.label,
-    description: def.description,
-    category: def.category,
-    group: def.group ?? null,
-    type: def.type,
-    defaultValue: def.defaultValue ?? null,
-    validation: def.validation ?? null,
-    ui: def.ui ?? null,
-    allowedLevels: def.allowedLevels,
-    isSecret: isSecret(def),
-    requiresRestart: def.requiresRestart,
-    readonly: def.readonly,
-    overrideBehavior: def.overrideBehavior,
-    dependsOn: def.dependsOn ?? null,
-    source: def.source,
-    position,
-  };
-}
 
 export async function selectRegistryRows(db: Executor): Promise<{ cats: CategoryRow[]; defs: DefinitionRow[] }> {
   const [cats, defs] = await Promise.all([
@@ -99,11 +55,11 @@ export async function nextPosition(tx: Executor, category: string): Promise<numb
   return (top ?? -1) + 1;
 }
 
-export async function insertDefinition(tx: Executor, row: ReturnType<typeof definitionToRow>): Promise<void> {
+export async function insertDefinition(tx: Executor, row: DefinitionInsert): Promise<void> {
   await tx.insert(settingDefinitions).values(row);
 }
 
-export async function updateDefinitionRow(tx: Executor, key: string, row: ReturnType<typeof definitionToRow>, version: number): Promise<void> {
+export async function updateDefinitionRow(tx: Executor, key: string, row: DefinitionInsert, version: number): Promise<void> {
   await tx.update(settingDefinitions).set({ ...row, version, updatedAt: new Date() }).where(eq(settingDefinitions.key, key));
 }
 

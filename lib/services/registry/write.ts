@@ -10,16 +10,15 @@ import { inTransaction } from '../kernel/transaction';
 import { checkDefinition, parseDefinition } from './check';
 import {
   countValuesOf,
-  definitionToRow,
   deleteDefinitionRow,
   insertDefinition,
   nextPosition,
-  rowToDefinition,
   selectDefinitionKeys,
   selectDefinitionRow,
   updateDefinitionRow,
   upsertCategory,
 } from './store';
+import { definitionToRow, rowToDefinition } from './rows';
 
 /** A definition as its audit entry records it: a secret's default (only older rows can have one) redacted. */
 const audited = (def: TDefinition) => (isSecret(def) && def.defaultValue !== '' && def.defaultValue != null ? { ...def, defaultValue: REDACTED } : def);
