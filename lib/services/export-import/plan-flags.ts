@@ -4,10 +4,10 @@ import { can, type Principal } from '@/lib/auth/policy';
 import { dependencyCycle, flagRuleProblems } from '@/lib/engine/flags';
 import type { TChange, TExportedFlag } from '@/lib/schemas/export-import';
 import { canonicalJson } from '../audit/chain';
+import { auditedFlag } from '../flags/rules';
 import type { Paths } from './paths';
 import { loadAllFlags, type FlagRow } from './store';
 
-export const RULE_KEYS = ['enabled', 'description', 'flagType', 'rolloutPercentage', 'enabledForRoles', 'enabledForUsers', 'dependsOnFlag', 'expiresAt', 'variants', 'metadata'] as const;
 /** A flag row's rule as documents carry it (expiresAt as an ISO string). */
 export type FlagRule = Omit<TExportedFlag, 'key' | 'scope'>;
 
@@ -26,20 +26,8 @@ export interface FlagWrite {
   current?: FlagRow;
 }
 
-export function ruleOfRow(r: FlagRow): FlagRule {
-  return {
-    enabled: r.enabled,
-    description: r.description,
-    flagType: r.flagType,
-    rolloutPercentage: r.rolloutPercentage,
-    enabledForRoles: r.enabledForRoles,
-    enabledForUsers: r.enabledForUsers,
-    dependsOnFlag: r.dependsOnFlag,
-    expiresAt: r.expiresAt?.toISOString() ?? null,
-    variants: r.variants,
-    metadata: r.metadata,
-  };
-}
+/** A row's rule as documents carry it: the flags service's own mapping (the one the audit log records). */
+export const ruleOfRow = (r: FlagRow): FlagRule => auditedFlag(r);
 
 const sameRule = (a: FlagRule, b: FlagRule) => canonicalJson(normal(a)) === canonicalJson(normal(b));
 const normal = (r: FlagRule) => ({ ...r, expiresAt: r.expiresAt ? new Date(r.expiresAt).toISOString() : null });
