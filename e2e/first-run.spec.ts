@@ -29,7 +29,7 @@ test('first run: the setup form refuses bad input, creates the admin, shows a wo
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByLabel('Example catalog (optional)').selectOption('accreditation');
   await page.getByRole('button', { name: 'Set up Switchboard' }).click();
-  await expect(page.getByRole('heading', { name: 'Switchboard is set up' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Switchboard is set up' })).toBeVisible({ timeout: 30_000 }); // loads the catalog: seconds on a busy machine
   const token = await page.getByLabel('API token').inputValue();
   expect(token).toMatch(/^sb_/);
   await page.getByRole('button', { name: 'Copy' }).click();
