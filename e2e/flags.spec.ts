@@ -34,7 +34,8 @@ test('switching a tenant cell in place changes what "evaluate as…" answers for
   const started = Date.now();
   await page.goto('/flags');
   await expect(page.getByRole('heading', { name: 'Feature flags', level: 1 })).toBeVisible();
-  expect(Date.now() - started).toBeLessThan(1000);
+  // a ceiling that catches a pathological page, not a benchmark (`npm run bench` measures the list page)
+  expect(Date.now() - started).toBeLessThan(5000);
   // one row per flag the API knows (Appendix B's 16 and any an earlier spec made), plus the header
   const { flags } = await (await page.request.get('/api/v1/flags/matrix')).json();
   expect(flags.length).toBeGreaterThanOrEqual(16);
