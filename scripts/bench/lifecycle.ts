@@ -98,3 +98,41 @@ export async function benchExportImport(backend: string, adminUrl: string | unde
     await api.close();
   }
 }
+
+const BACKUP_VALUES = 100_000;
+
+/**
+ * Backup + restore of 100,000 values (issue 10 "Speed": ≤ 10 s on PostgreSQL): a full backup of them, every
+ * value then changed by an import, and the backup restored (preview, then confirm: the pre-restore backup
+ * and 100,000 updates with their audit rows, in one transaction).
+ */
+export async function benchBackupRestore(backend: string, adminUrl: string | undefined, rows: Row[], log: (m: string) => void) {
+  const events = Math.ceil(BACKUP_VALUES / definitions.length);
+  log(`${backend}: backup + restore — instance with ${events} event scopes and ${BACKUP_VALUES.toLocaleString('en-US')} values …`);
+  const api = await lifecycleInstance(adminUrl, events);
+  try {
+    const fill = async (offset: number) => {
+      const doc = benchDocument(BACKUP_VALUES, events, offset);
+      for (let i = 0; i < BACKUP_VALUES; i += 25_000) {
+        const part = { ...doc, settings: doc.settings.slice(i, i + 25_000) };
+        const p = await api.call('POST', '/api/v1/settings/import?preview=true', part);
+        await api.call('POST', '/api/v1/settings/import?confirm=true', { ...part, reason: 'bench' }, { 'if-match': p.body.etag });
+      }
+    };
+    await fill(0);
+    const [backup, backupMs] = await timed(() => api.call('POST', '/api/v1/backups', { type: 'full' }));
+    if (backup.body.items < BACKUP_VALUES) throw new Error(`the backup holds ${backup.body.items} items, not ${BACKUP_VALUES}`);
+    log(`  backup: ${backupMs.toFixed(0)} ms (${(backup.body.size / 1e6).toFixed(1)} MB, ${(backup.body.compressedSize / 1e6).toFixed(1)} MB stored)`);
+    await fill(7);
+    const [preview, previewMs] = await timed(() => api.call('POST', '/api/v1/restore', { backupId: backup.body.id, preview: true }));
+    if (preview.body.summary.toUpdate !== BACKUP_VALUES) throw new Error(`the restore preview updates ${preview.body.summary.toUpdate} values, not ${BACKUP_VALUES}`);
+    const [restored, restoreMs] = await timed(() => api.call('POST', '/api/v1/restore', { backupId: backup.body.id, reason: 'bench' }, { 'if-match': preview.body.etag }));
+    if (restored.body.updated !== BACKUP_VALUES) throw new Error(`the restore updated ${restored.body.updated} values, not ${BACKUP_VALUES}`);
+    log(`  restore: preview ${previewMs.toFixed(0)} ms + confirm ${restoreMs.toFixed(0)} ms`);
+    const n = BACKUP_VALUES.toLocaleString('en-US');
+    rows.push(timeRow(`backup + restore (${n} values)`, backend, TARGETS.backupRestore, backupMs + restoreMs, `backup ${backupMs.toFixed(0)} ms, restore confirm ${restoreMs.toFixed(0)} ms (incl. pre-restore backup)`));
+    rows.push(timeRow(`restore preview (${n} values)`, backend, { text: '—' }, previewMs));
+  } finally {
+    await api.close();
+  }
+}
