@@ -34,6 +34,7 @@ afterAll(async () => {
   await root.end();
 });
 
+const quiet = { log: () => {}, error: () => {} };
 const scheduled = async () => a.app.db.select({ id: backups.id }).from(backups).where(eq(backups.origin, 'scheduled'));
 
 describe('automated backups on two instances', () => {
@@ -52,7 +53,7 @@ describe('automated backups on two instances', () => {
 
   it('the timers of both instances, on an injected clock: one backup per due time', async () => {
     let now = day(10);
-    const schedulers = [startBackupScheduler(a.app, { now: () => now, everyMs: 3_600_000 }), startBackupScheduler(b.app, { now: () => now, everyMs: 3_600_000 })];
+    const schedulers = [startBackupScheduler(a.app, { now: () => now, everyMs: 3_600_000, log: quiet }), startBackupScheduler(b.app, { now: () => now, everyMs: 3_600_000, log: quiet })];
     try {
       const before = (await scheduled()).length;
       await Promise.all(schedulers.map((s) => s.tick()));
