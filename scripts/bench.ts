@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase, fixtureScopeId, insertFixtureValues } from './bench/database';
 import { definitions, eventIds, flagBodies, tenantIds, valueFor, KEYS } from './bench/dataset';
 import { measure, type LoadSpec, type NextRequest } from './bench/load';
-import { benchExportImport } from './bench/lifecycle';
+import { benchBackupRestore, benchExportImport } from './bench/lifecycle';
 import { formatTable, loadRow, rssRow, TARGETS, writeJson, type Row } from './bench/report';
 import { accountedUsages, recordedUsage, seedModels, usageRequests, USAGE_COST, USAGE_TOKENS } from './bench/models';
 import { ApiClient, seed, type SeedSummary } from './bench/seed';
@@ -331,6 +331,8 @@ async function main() {
         reports.push(await benchBackend(backend, adminUrl, rows));
       }
       await benchExportImport(backend, backend === 'postgres' ? adminUrl : undefined, rows, log);
+      // 100,000 values: the target is PostgreSQL's (the embedded default runs it too, for comparison)
+      await benchBackupRestore(backend, backend === 'postgres' ? adminUrl : undefined, rows, log);
     } catch (e) {
       if (interrupted) throw e;
       // one backend failing should not hide the other's numbers

@@ -42,3 +42,27 @@ function parseJson(text: string, what: string, field: string): unknown {
     throw new ServiceError('INVALID_REQUEST', `${what} is not JSON: ${(e as Error).message}`, field);
   }
 }
+
+/**
+ * A backup file as sent, unparsed (its SHA-256 is checked against the sender's): the JSON body, or the
+ * multipart field `file`. Capped by the route's `bodyLimit` like readUpload.
+ */
+export async function readUploadText(req: ApiRequest): Promise<string> {
+  const type = req.headers.get('content-type') ?? '';
+  checkDeclaredLength(req);
+  if (!/^multipart\/form-data\b/i.test(type)) {
+    if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw new ServiceError('INVALID_REQUEST', 'Content-Type must be application/json or multipart/form-data');
+    const text = await req.text();
+    if (!text.trim()) throw new ServiceError('INVALID_REQUEST', 'Send the backup file as the JSON body or as the multipart field "file"', 'file');
+    return text;
+  }
+  let form: FormData;
+  try {
+    form = await new Response(await req.text(), { headers: { 'content-type': type } }).formData();
+  } catch {
+    throw new ServiceError('INVALID_REQUEST', 'Malformed multipart body');
+  }
+  const file = form.get('file');
+  if (!file || typeof file === 'string') throw new ServiceError('INVALID_REQUEST', 'A multipart upload needs the backup file in the field "file"', 'file');
+  return file.text();
+}

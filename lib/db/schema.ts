@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  customType,
   boolean,
   index,
   integer,
@@ -308,4 +309,37 @@ export const modelUsage = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.provider, t.scopeId, t.period, t.windowStart] }), index('model_usage_scope_day_idx').on(t.scopeId, t.period, t.day)],
+);
+
+// ── issue 10: backups ──
+/** Bytes: the backup's gzip-compressed content (PGlite and PostgreSQL alike, so the embedded default needs no other storage). */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  toDriver: (v) => v,
+  fromDriver: (v) => Buffer.from(v),
+});
+
+/**
+ * A configuration backup (API.md "Export, import, backups, versions"): its JSON content gzip-compressed,
+ * with the SHA-256 of the uncompressed content, checked before every download and restore.
+ */
+export const backups = pgTable(
+  'backups',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').$type<'full' | 'system' | 'user' | 'model'>().notNull(),
+    /** manual (POST /backups), scheduled, pre-restore (taken by a restore), upload (a file brought from elsewhere) */
+    origin: text('origin').$type<'manual' | 'scheduled' | 'pre-restore' | 'upload'>().notNull(),
+    note: text('note'),
+    createdAt: createdAt(),
+    createdBy: text('created_by'),
+    /** Bytes of the uncompressed content (what a download answers). */
+    size: integer('size').notNull(),
+    compressedSize: integer('compressed_size').notNull(),
+    checksum: text('checksum').notNull(),
+    /** Values, flag rows, definitions and model rows in it. */
+    items: integer('items').notNull(),
+    content: bytea('content').notNull(),
+  },
+  (t) => [index('backups_created_idx').on(t.createdAt), index('backups_origin_idx').on(t.origin, t.createdAt)],
 );

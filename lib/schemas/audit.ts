@@ -7,7 +7,7 @@ const filters = {
   category: z.string().max(100).optional(),
   actor: z.string().max(254).optional().describe('an actor id or name'),
   scope: ZWriteScope.optional(),
-  source: z.string().max(40).optional().describe('manual | api | import | migration | auto_remediation | restore | rollback | setup | catalog'),
+  source: z.string().max(40).optional().describe('manual | api | import | migration | auto_remediation | restore | rollback | setup | catalog | schedule'),
   action: z.string().max(100).optional().describe('e.g. setting.set, user.create'),
   from: ZIsoTime.optional(),
   to: ZIsoTime.optional(),

@@ -1,11 +1,11 @@
 import { count } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { apiTokens, auditLog, featureFlags, hierarchyLevels, modelAccess, modelConfigurations, modelTemplates, modelUsage, roleAssignments, scopes, settingDefinitions, settingValues, users } from '@/lib/db/schema';
+import { apiTokens, auditLog, backups, featureFlags, hierarchyLevels, modelAccess, modelConfigurations, modelTemplates, modelUsage, roleAssignments, scopes, settingDefinitions, settingValues, users } from '@/lib/db/schema';
 import type { ApiResponse, TestServer } from './harness';
 
 /** Row counts of every table a request could write to: a refused request must leave all of them alone. */
 export async function tableCounts(s: TestServer) {
-  const tables = { auditLog, users, roleAssignments, apiTokens, scopes, hierarchyLevels, settingDefinitions, settingValues, featureFlags, modelConfigurations, modelTemplates, modelAccess, modelUsage };
+  const tables = { auditLog, backups, users, roleAssignments, apiTokens, scopes, hierarchyLevels, settingDefinitions, settingValues, featureFlags, modelConfigurations, modelTemplates, modelAccess, modelUsage };
   const entries = await Promise.all(
     Object.entries(tables).map(async ([name, table]) => [name, Number((await s.app.db.select({ n: count() }).from(table))[0].n)] as const),
   );

@@ -1,4 +1,4 @@
-export const AUDIT_SOURCES = ['manual', 'api', 'import', 'migration', 'auto_remediation', 'restore', 'rollback', 'setup', 'catalog'] as const;
+export const AUDIT_SOURCES = ['manual', 'api', 'import', 'migration', 'auto_remediation', 'restore', 'rollback', 'setup', 'catalog', 'schedule'] as const;
 export type AuditSource = (typeof AUDIT_SOURCES)[number];
 
 export interface Actor {

@@ -31,8 +31,11 @@ export interface BulkOptions {
   change: ChangeContext;
   /** false: a confirm without If-Match applies the diff as it is now (restore, whose API names no ETag). */
   requireIfMatch?: boolean;
-  /** Runs inside the confirm's transaction before anything is written (restore's pre-restore backup). */
-  beforeApply?: (tx: Executor) => Promise<Record<string, unknown> | void>;
+  /**
+   * Runs inside the confirm's transaction after the diff is checked and before it is written (restore: the
+   * pre-restore backup, the scopes it brings, the model configuration), in the same change set.
+   */
+  beforeApply?: (tx: Executor, ctx: ChangeContext, changed: (c: Change) => void) => Promise<Record<string, unknown> | void>;
 }
 
 export type BulkAnswer = ({ preview: true } & TPreview) | ({ preview: false; etag: string } & TApplied);
@@ -61,8 +64,8 @@ export async function previewOrApply(app: App, principal: Principal, target: (db
     if (opts.ifMatch && plan.etag !== opts.ifMatch) {
       fail('VERSION_CONFLICT', 'The configuration changed since the preview (or the preview was of another file): preview again and confirm what you see', 'If-Match', { etag: plan.etag });
     }
-    const extra = (await opts.beforeApply?.(tx)) ?? {};
     const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: newId('cs'), at: new Date() };
+    const extra = (await opts.beforeApply?.(tx, ctx, (c) => invalidate.push(c))) ?? {};
     const applied = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, invalidate);
     await notifyChanges(tx, invalidate, (c) => app.caches.notification(c));
     return { ...applied, ...extra, etag: plan.etag };

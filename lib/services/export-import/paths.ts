@@ -6,10 +6,16 @@ import { loadAllScopes, type ValueRow } from './store';
 
 export type Paths = Map<string, ScopeRef[]>;
 
-/** Scope id → its path up to global, for every scope (one query; scopes number in the thousands at most). */
-export async function allPaths(db: Executor): Promise<Paths> {
+type ScopeRow = { id: string; level: string; parentId: string | null };
+
+/**
+ * Scope id → its path up to global, for every scope (one query; scopes number in the thousands at most).
+ * `extra`: scopes a restore creates before it writes, counted as if they existed.
+ */
+export async function allPaths(db: Executor, extra: ScopeRow[] = []): Promise<Paths> {
   const rows = await loadAllScopes(db);
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const byId = new Map<string, ScopeRow>(extra.map((r) => [r.id, r]));
+  for (const r of rows) byId.set(r.id, r);
   const paths: Paths = new Map();
   const pathOf = (id: string): ScopeRef[] => {
     const hit = paths.get(id);

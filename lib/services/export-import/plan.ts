@@ -46,6 +46,8 @@ export interface TargetState {
   plainSecrets?: boolean;
   /** A restore by a platform admin: users' own values (scope `user:<id>`) are part of the state too. */
   restore?: boolean;
+  /** Scopes the confirm creates before it writes (a restore into an instance that lacks them). */
+  scopes?: { id: string; level: string; parentId: string | null }[];
   /** Items the caller already knows cannot be applied (e.g. a revert over later changes), listed as invalid. */
   refused?: { kind: 'setting' | 'flag'; key: string; scope: string; code: string; message: string }[];
 }
@@ -96,7 +98,7 @@ async function loadStored(app: App, db: Executor, scopeIds: string[]): Promise<S
 
 /** Computes the whole diff. `db` is the confirm's transaction (after its locks) or the database for a preview. */
 export async function computePlan(app: App, principal: Principal, db: Executor, target: TargetState): Promise<Plan> {
-  const [registry, paths] = await Promise.all([getRegistry(app), allPaths(db)]);
+  const [registry, paths] = await Promise.all([getRegistry(app), allPaths(db, target.scopes)]);
   const defPlan = await planDefinitions(app, principal, db, registry, target.definitions ?? []);
   const defs = new Map(registry.byKey);
   for (const d of defPlan.created) defs.set(d.key, d);
@@ -116,7 +118,8 @@ export async function computePlan(app: App, principal: Principal, db: Executor, 
     changes,
     summary: summarize(changes),
     etag: diffEtag(changes),
-    valueWrites: values.filter((v) => v.write && v.change.action !== 'invalid').map((v) => v.write!),
+    // unchanged items are not rewritten: no version bump, no audit entry for a non-change
+    valueWrites: values.filter((v) => v.write && v.change.action !== 'invalid' && v.change.action !== 'unchanged').map((v) => v.write!),
     valueDeletes: deletes.filter((d) => d.remove).map((d) => d.remove!),
     flagWrites: flags.writes,
     definitions: defPlan.created,

@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   FLAG_ENABLED: 409,
   ALREADY_SETUP: 409,
   MODEL_PROVIDER_INACTIVE: 409,
+  // a stored backup whose content no longer hashes to the checksum taken when it was made: never restored
+  BACKUP_CORRUPT: 409,
   VERSION_CONFLICT: 412,
   PAYLOAD_TOO_LARGE: 413,
   // an import, restore, promote or revert with invalid items: refused as a whole, the items in details.invalid

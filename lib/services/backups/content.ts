@@ -1,0 +1,129 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import type { Executor } from '@/lib/db/client';
+import { hasForbiddenKey } from '@/lib/engine/document';
+import { isSecret } from '@/lib/engine/secrecy';
+import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, ZBackupContent, type TBackupContent, type TBackupType } from '@/lib/schemas/backups';
+import type { TExportedSetting } from '@/lib/schemas/export-import';
+import type { App } from '../kernel/app';
+import { fail } from '../kernel/errors';
+import { getRegistry } from '../registry/read';
+import { ruleOfRow } from '../export-import/plan-flags';
+import { dumpModelConfiguration, type ModelDump } from '../models/backup';
+import { loadFlags, loadLevels, loadScopes, loadValues, type BackupRow, type ValueDomain } from './store';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** Which values each type holds; whether it holds the scope tree, flags and definitions; and the model configuration. */
+export const COVERS: Record<TBackupType, { values: ValueDomain | null; tree: boolean; models: boolean }> = {
+  full: { values: 'all', tree: true, models: true },
+  system: { values: 'scopes', tree: true, models: false },
+  user: { values: 'users', tree: false, models: false },
+  model: { values: null, tree: false, models: true },
+};
+
+/**
+ * The configuration a backup of `type` holds, read through `db` (a restore's transaction for its
+ * pre-restore backup). Secrets stay encrypted: re-encrypted under the ring's newest key, never plain.
+ */
+export async function readContent(app: App, db: Executor, type: TBackupType, note: string | null): Promise<TBackupContent> {
+  const covers = COVERS[type];
+  const registry = await getRegistry(app);
+  const keys = registry.definitions.map((d) => d.key).sort();
+  const content: TBackupContent = {
+    format: BACKUP_FORMAT,
+    version: BACKUP_FORMAT_VERSION,
+    type,
+    createdAt: new Date().toISOString(),
+    note,
+    registry: { keys: keys.length, fingerprint: createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16) },
+    levels: [],
+    scopes: [],
+    settings: [],
+    flags: [],
+    definitions: [],
+    models: null,
+  };
+  if (covers.values) content.settings = await valuesOf(app, db, covers.values, new Set(registry.definitions.filter(isSecret).map((d) => d.key)));
+  if (covers.tree) {
+    const [levels, scopes, flags] = await Promise.all([loadLevels(db), loadScopes(db), loadFlags(db)]);
+    content.levels = levels;
+    content.scopes = scopes;
+    content.flags = flags.map((r) => ({ key: r.key, scope: r.scopeId, ...ruleOfRow(r) }));
+    content.definitions = registry.definitions.filter((d) => d.source === 'ui');
+  }
+  if (covers.models) content.models = (await dumpModelConfiguration(app, db)) as unknown as Record<string, unknown>;
+  return content;
+}
+
+async function valuesOf(app: App, db: Executor, domain: ValueDomain, secretKeys: Set<string>): Promise<TExportedSetting[]> {
+  return (await loadValues(db, domain)).map((r) => {
+    const item: TExportedSetting = { key: r.key, scope: r.scopeId };
+    if (r.locked) item.locked = true;
+    if (r.skipTo) item.skipTo = r.skipTo;
+    if (r.skipTo) return item;
+    // a secret row (or one whose key left the registry but still holds ciphertext) stays encrypted
+    if (r.ciphertext) item.encrypted = r.keyVersion === app.secrets.keyVersion ? r.ciphertext : app.secrets.encrypt(app.secrets.decrypt(r.ciphertext));
+    else if (!secretKeys.has(r.key)) item.value = r.value;
+    return item;
+  });
+}
+
+export const itemCount = (c: TBackupContent) =>
+  c.settings.length + c.flags.length + c.definitions.length + (c.models ? ['configurations', 'templates', 'access'].reduce((n, k) => n + ((c.models![k] as unknown[] | undefined)?.length ?? 0), 0) : 0);
+
+export const modelDumpOf = (c: TBackupContent): ModelDump | null => (c.models ? (c.models as unknown as ModelDump) : null);
+
+export interface Packed {
+  bytes: Buffer;
+  compressed: Buffer;
+  checksum: string;
+}
+
+/** The content as stored: UTF-8 JSON, its SHA-256 and its gzip. */
+export async function pack(content: TBackupContent): Promise<Packed> {
+  const bytes = Buffer.from(JSON.stringify(content), 'utf8');
+  return { bytes, compressed: await gzipAsync(bytes, { level: 6 }), checksum: sha256(bytes) };
+}
+
+export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** A stored backup's content, refused (409) when it does not hash to the checksum taken when it was made. */
+export async function unpack(row: BackupRow): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await gunzipAsync(row.content);
+  } catch {
+    fail('BACKUP_CORRUPT', `Backup "${row.id}" cannot be read: its stored content is not valid gzip (damaged in storage). Restore another backup.`, 'backupId');
+  }
+  const actual = sha256(bytes);
+  if (actual !== row.checksum) {
+    fail('BACKUP_CORRUPT', `Backup "${row.id}" does not match its checksum (stored ${row.checksum.slice(0, 12)}…, content hashes to ${actual.slice(0, 12)}…): it was altered or damaged after it was taken. Restore another backup.`, 'backupId', {
+      expected: row.checksum,
+      actual,
+    });
+  }
+  return bytes;
+}
+
+/** Parses a backup's JSON (stored, or uploaded) into its content, with a message that says what is wrong. */
+export function parseContent(bytes: Buffer | string, what: string): TBackupContent {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
+  } catch (e) {
+    fail('INVALID_REQUEST', `${what} is not JSON: ${(e as Error).message}`, 'file');
+  }
+  const bad = hasForbiddenKey(raw);
+  if (bad !== null) fail('INVALID_REQUEST', `Forbidden key "${bad}" in ${what}`, bad);
+  const parsed = ZBackupContent.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    fail('INVALID_REQUEST', `${what} is not a Switchboard backup: ${issue.path.join('.') || 'body'}: ${issue.message}`, issue.path.join('.') || 'file');
+  }
+  if (parsed.data.version !== BACKUP_FORMAT_VERSION) fail('INVALID_REQUEST', `${what} has backup format version "${parsed.data.version}"; this server reads "${BACKUP_FORMAT_VERSION}"`, 'version');
+  return parsed.data;
+}
