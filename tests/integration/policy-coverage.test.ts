@@ -137,6 +137,7 @@ const NO_PRINCIPAL: Record<string, string> = {
   'settings/resolve.resolveAt': INTERNAL,
   'settings/resolve.storedKeysAt': INTERNAL,
   'settings/write.writeAnswer': INTERNAL,
+  'identity/sessions.signOutSession': 'next-auth hands over the session token being signed out: holding it is the proof, and only that session ends',
   'setup/bootstrap.bootstrap': SETUP,
   'setup/status.isSetupComplete': SETUP,
   'setup/status.setupStatus': SETUP,
