@@ -112,7 +112,7 @@ describe('metering', () => {
     expect(mistral.remaining.daily).toEqual({ tokens: 0 });
     // Berlin midnight is 22:00 or 23:00 UTC
     expect(mistral.resetsAt.daily).toMatch(/T2[23]:00:00\.000Z$/);
-    await refused(s, () => m('GET', '/quotas?scope=tenant-b', { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => m('GET', '/quotas?scope=tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
   });
 });
 
@@ -127,8 +127,9 @@ describe('bad usage input writes nothing', () => {
   });
 
   it('refuses usage for a scope outside the caller’s reach, an unknown scope or provider', async () => {
-    const e = await refusedUsage(() => usage('openai', { scope: 'tenant-b', tokens: 1 }), 403, 'INSUFFICIENT_PERMISSIONS');
-    expect(e.field).toBe('scope');
+    // another tenant's scope is not there for this caller: 404, word for word as an unknown one
+    const e = await refusedUsage(() => usage('openai', { scope: 'tenant-b', tokens: 1 }), 404, 'SCOPE_NOT_FOUND');
+    expect(e).toMatchObject({ field: 'scope', message: 'No scope "tenant-b"' });
     await refusedUsage(() => usage('openai', { scope: 'global', tokens: 1 }), 403, 'INSUFFICIENT_PERMISSIONS');
     await refusedUsage(() => usage('openai', { scope: 'nowhere', tokens: 1 }), 404, 'SCOPE_NOT_FOUND');
     expect((await refusedUsage(() => usage('skynet', { scope: 'tenant-a', tokens: 1 }), 404, 'NOT_FOUND')).field).toBe('provider');
