@@ -110,6 +110,7 @@ const NO_PRINCIPAL: Record<string, string> = {
   'models/state.auditKey': INTERNAL,
   'models/templates.slugOf': INTERNAL,
   'models/usage.usableConfig': INTERNAL,
+  'models/meter.meter': INTERNAL,
   'preferences/keys.preferenceDefs': INTERNAL,
   'preferences/keys.preference': INTERNAL,
   'preferences/keys.ownScope': INTERNAL,
