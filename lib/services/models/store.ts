@@ -133,9 +133,12 @@ export interface CounterKey {
 const keyTuple = (k: Omit<CounterKey, 'day'>) => sql`(${k.provider}, ${k.scopeId}, ${k.period}, ${k.windowStart.toISOString()}::timestamptz)`;
 
 /**
- * Locks the counters of a metering batch for the rest of the caller's transaction, creating missing ones
- * at zero first. Callers pass the keys sorted: rows are created in that order and locked in one ORDER BY,
- * so concurrent batches (other instances) queue on each other instead of deadlocking.
+ * Locks the counters of a metering batch for the rest of the caller's transaction. Callers pass the keys
+ * sorted. Missing rows are created at zero first (in that order), then every row is locked in one ORDER BY:
+ * so a transaction waits only for rows it would lock after those it holds, and concurrent batches (other
+ * instances) queue instead of deadlocking. (Locking existing rows before creating missing ones would not:
+ * two batches could each hold what the other creates or locks next.) `created`: rows this transaction made,
+ * dropped again when nothing was added to them.
  */
 export async function lockCounters(tx: Executor, keys: CounterKey[]): Promise<{ rows: LockedCounter[]; created: LockedCounter[] }> {
   if (keys.length === 0) return { rows: [], created: [] };
@@ -145,15 +148,18 @@ export async function lockCounters(tx: Executor, keys: CounterKey[]): Promise<{ 
       insert into model_usage (provider, scope_id, period, window_start, day) values ${sql.join(values, sql`, `)}
       on conflict (provider, scope_id, period, window_start) do nothing
       returning provider, scope_id, period, window_start, requests, tokens, cost_micros`),
-  );
-  const rows = rowsOf<Record<string, unknown>>(
+  ).map(toLocked);
+  return { rows: (await selectForUpdate(tx, keys)).map(toLocked), created };
+}
+
+async function selectForUpdate(tx: Executor, keys: Omit<CounterKey, 'day'>[]) {
+  return rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
       select provider, scope_id, period, window_start, requests, tokens, cost_micros from model_usage
       where (provider, scope_id, period, window_start) in (${sql.join(keys.map(keyTuple), sql`, `)})
       order by provider, scope_id, period, window_start
       for update`),
   );
-  return { rows: rows.map(toLocked), created: created.map(toLocked) };
 }
 
 export type LockedCounter = CounterValue & { provider: string; windowStart: Date };
