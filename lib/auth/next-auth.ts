@@ -1,11 +1,12 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { readEnv, type OidcEnv } from '@/lib/env';
 import type { App } from '@/lib/services/kernel/app';
 import { signInWithOidc } from '@/lib/services/identity/oidc';
-import { authSettings, sessionPrincipal } from '@/lib/services/identity/sessions';
+import { authSettings, sessionPrincipal, signOutSession } from '@/lib/services/identity/sessions';
 import { signInWithPassword, type SignedInUser } from '@/lib/services/identity/sign-in';
 import { fetchUserinfo, oidcIdentity, type OidcClaims } from './oidc';
 import { throttledError } from './sign-in';
@@ -81,13 +82,19 @@ export async function authOptions(app: App, request: { ip: string | null }): Pro
         const now = Date.now();
         if (user) {
           const { id, name, email, sessionEpoch } = user as typeof user & SignedInUser;
-          return { sub: id, name, email, signedInAt: now, lastActivity: now, epoch: sessionEpoch };
+          return { sub: id, name, email, signedInAt: now, lastActivity: now, epoch: sessionEpoch, sid: randomUUID() };
         }
         if (!(await sessionPrincipal(app, token, now))) throw new SessionEnded('session expired or user disabled');
         return { ...token, lastActivity: now };
       },
       session({ session, token }) {
         return { ...session, user: { id: token.sub, name: token.name, email: token.email } };
+      },
+    },
+    events: {
+      // "Sign out" ends this session server-side too: a copy of the cookie stops working everywhere
+      async signOut({ token }) {
+        if (token) await signOutSession(app, token, { ip: request.ip });
       },
     },
     logger: {

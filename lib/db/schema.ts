@@ -109,6 +109,22 @@ export const apiTokens = pgTable(
   (t) => [uniqueIndex('api_tokens_hash_idx').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
 );
 
+/**
+ * Browser sessions signed out one by one (issue 8 item 2): the session id from the JWT, kept until the JWT
+ * would have expired anyway (then the row is pruned; the token is dead by its own expiry).
+ */
+export const revokedSessions = pgTable(
+  'revoked_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('revoked_sessions_expires_idx').on(t.expiresAt)],
+);
+
 export const settingCategories = pgTable('setting_categories', {
   key: text('key').primaryKey(),
   label: text('label').notNull(),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,7 +149,7 @@ describe('password sign-in', () => {
 describe('the browser session cookie authenticates API calls', () => {
   const mint = (claims: Record<string, unknown>, secret = sessionSecret(s.app)) => encode({ token: claims, secret });
   const cookie = async (claims: Record<string, unknown>) => ({ cookie: `next-auth.session-token=${await mint(claims)}` });
-  const live = (sub: string, epoch = 0) => ({ sub, signedInAt: Date.now(), lastActivity: Date.now(), epoch });
+  const live = (sub: string, epoch = 0) => ({ sub, signedInAt: Date.now(), lastActivity: Date.now(), epoch, sid: randomUUID() });
 
   it('reads as the session user, with source manual in the audit log', async () => {
     const headers = await cookie(live(adminId));
@@ -184,6 +185,8 @@ describe('the browser session cookie authenticates API calls', () => {
     await refused(s, () => s.api('GET', '/api/v1/me', { headers: { cookie: `next-auth.session-token=${foreign}` } }), 401, 'UNAUTHENTICATED');
     await refused(s, () => s.api('GET', '/api/v1/me', { headers: { cookie: 'next-auth.session-token=not-a-jwt' } }), 401, 'UNAUTHENTICATED');
     await refused(s, async () => s.api('GET', '/api/v1/me', { headers: await cookie({ sub: adminId }) }), 401, 'UNAUTHENTICATED');
+    // a session without an id (minted before sessions could be signed out one by one) is not accepted
+    await refused(s, async () => s.api('GET', '/api/v1/me', { headers: await cookie({ ...live(adminId), sid: undefined }) }), 401, 'UNAUTHENTICATED');
     await refused(s, async () => s.api('GET', '/api/v1/me', { headers: await cookie(live('usr_nobody')) }), 401, 'UNAUTHENTICATED');
   });
 

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { auditLog, modelUsage } from '@/lib/db/schema';
 import { onModelEvent, type ModelQuotaEvent } from '@/lib/services/models/events';
+import { recordUsage } from '@/lib/services/models/usage';
+import { authenticateToken } from '@/lib/services/identity/principal';
+import { createApp } from '@/lib/services/kernel/app';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, person, refused, WORLD, type Person } from './support';
 
@@ -99,6 +102,40 @@ describe('metering', () => {
     expect(await counter('openai', 'tenant-b', 'monthly')).toBeUndefined();
   });
 
+  it('stays exact with three instances metering at once: the limit is reached exactly, thresholds audited once', async () => {
+    expectStatus(await m('PUT', '/google', { body: { scope: 'global', status: 'active' } }), 200);
+    expectStatus(await m('PUT', '/google', { body: { scope: 'tenant-b', quota: { daily: { tokens: { soft: 250, hard: 500 } } } } }), 200);
+    // two more instances on the same database, each batching its own callers
+    const others = [await createApp(s.app.database, s.app.secrets), await createApp(s.app.database, s.app.secrets)];
+    try {
+      const principal = (await authenticateToken(s.app, serviceB.token))!;
+      const ctx = { actor: { id: principal.userId, name: principal.name, role: 'member' }, source: 'api' as const, ip: null };
+      const apps = [s.app, ...others];
+      // 210 calls of 5 tokens race for 500: exactly 100 fit
+      const calls = Array.from({ length: 210 }, (_, i) =>
+        recordUsage(apps[i % 3], principal, 'google', { scope: i % 2 ? 'event-b1' : 'tenant-b', requests: 1, tokens: 5, cost: 0 }, ctx).then(
+          () => (i % 2 ? 'ok' : 'ok at tenant'),
+          (e: { code?: string; cause?: { message?: string } }) => e.code ?? String(e.cause?.message ?? e),
+        ),
+      );
+      const answers = await Promise.all(calls);
+      const tally: Record<string, number> = {};
+      for (const a of answers) tally[a] = (tally[a] ?? 0) + 1;
+      expect({ ok: tally.ok + tally['ok at tenant'], refused: tally.QUOTA_EXCEEDED, total: answers.length }, JSON.stringify(tally)).toEqual({ ok: 100, refused: 110, total: 210 });
+      expect(await counter('google', 'tenant-b', 'daily')).toMatchObject({ requests: 100, tokens: 500 });
+      expect(await counter('google', 'global', 'daily')).toMatchObject({ requests: 100, tokens: 500 });
+      expect(await counter('google', 'event-b1', 'daily')).toMatchObject({ requests: tally.ok, tokens: 5 * tally.ok });
+      const audits = await s.app.db.select().from(auditLog).where(eq(auditLog.key, 'models.google'));
+      const crossed = audits.filter((e) => e.action === 'model.quota').map((e) => [(e.details as ModelQuotaEvent).threshold, (e.details as ModelQuotaEvent).used]);
+      expect(crossed.sort()).toEqual([
+        ['hard', 500],
+        ['soft', 250],
+      ]);
+    } finally {
+      for (const app of others) app.storage.stop();
+    }
+  });
+
   it('shows quotas with usage, remaining, reset times and 30 days of history', async () => {
     const q = expectStatus(await m('GET', '/quotas?scope=tenant-a', { token: tenantAdmin.token }), 200);
     expect(q.quotas.map((x: { provider: string; scope: string }) => `${x.provider}@${x.scope}`)).toEqual(['openai@tenant-a', 'mistral@global']);
@@ -112,7 +149,7 @@ describe('metering', () => {
     expect(mistral.remaining.daily).toEqual({ tokens: 0 });
     // Berlin midnight is 22:00 or 23:00 UTC
     expect(mistral.resetsAt.daily).toMatch(/T2[23]:00:00\.000Z$/);
-    await refused(s, () => m('GET', '/quotas?scope=tenant-b', { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => m('GET', '/quotas?scope=tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
   });
 });
 
@@ -127,8 +164,9 @@ describe('bad usage input writes nothing', () => {
   });
 
   it('refuses usage for a scope outside the caller’s reach, an unknown scope or provider', async () => {
-    const e = await refusedUsage(() => usage('openai', { scope: 'tenant-b', tokens: 1 }), 403, 'INSUFFICIENT_PERMISSIONS');
-    expect(e.field).toBe('scope');
+    // another tenant's scope is not there for this caller: 404, word for word as an unknown one
+    const e = await refusedUsage(() => usage('openai', { scope: 'tenant-b', tokens: 1 }), 404, 'SCOPE_NOT_FOUND');
+    expect(e).toMatchObject({ field: 'scope', message: 'No scope "tenant-b"' });
     await refusedUsage(() => usage('openai', { scope: 'global', tokens: 1 }), 403, 'INSUFFICIENT_PERMISSIONS');
     await refusedUsage(() => usage('openai', { scope: 'nowhere', tokens: 1 }), 404, 'SCOPE_NOT_FOUND');
     expect((await refusedUsage(() => usage('skynet', { scope: 'tenant-a', tokens: 1 }), 404, 'NOT_FOUND')).field).toBe('provider');

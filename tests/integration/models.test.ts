@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, modelConfigurations } from '@/lib/db/schema';
+import { auditLog, modelConfigurations, modelUsage } from '@/lib/db/schema';
 import { dumpModelConfiguration, restoreModelConfiguration } from '@/lib/services/models/backup';
 import { ADMIN, bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, person, refused, WORLD, type Person } from './support';
@@ -106,8 +106,14 @@ describe('providers and models per scope', () => {
   it('lets tenant admins read global but change only their own tenant', async () => {
     expect((await list('global', tenantAdmin.token)).providers).toHaveLength(6);
     await refused(s, () => put('openai', { scope: 'global', model: 'gpt-4o' }, tenantAdmin.token), 403, 'INSUFFICIENT_PERMISSIONS');
-    await refused(s, () => put('openai', { scope: 'tenant-b', model: 'gpt-4o' }, tenantAdmin.token), 403, 'INSUFFICIENT_PERMISSIONS');
-    await refused(s, () => m('GET', '?scope=tenant-b', { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+    // another tenant's scope answers as if it did not exist, word for word (issue 8 item 9)
+    const unknown = await refused(s, () => m('GET', '?scope=tenant-zz', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
+    const foreign = await refused(s, () => m('GET', '?scope=tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
+    expect(foreign.message.replace('tenant-b', 'X')).toBe(unknown.message.replace('tenant-zz', 'X'));
+    expect(foreign.field).toBe(unknown.field);
+    await refused(s, () => put('openai', { scope: 'tenant-b', model: 'gpt-4o' }, tenantAdmin.token), 404, 'SCOPE_NOT_FOUND');
+    await refused(s, () => m('GET', '/openai?scope=tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
+    await refused(s, () => m('DELETE', '/openai?scope=tenant-b', { token: tenantAdmin.token }), 404, 'SCOPE_NOT_FOUND');
     await refused(s, () => put('openai', { scope: 'tenant-a', model: 'gpt-4o' }, member.token), 403, 'INSUFFICIENT_PERMISSIONS');
     await refused(s, () => m('GET', '?scope=tenant-a', { token: member.token }), 403, 'INSUFFICIENT_PERMISSIONS');
   });
@@ -245,7 +251,7 @@ describe('check', () => {
     expect(expectStatus(await m('POST', '/openai/check', { token: otherMember.token, body: { scope: 'tenant-b', estimatedTokens: 100 } }), 200).allowed).toBe(true);
     const no = expectStatus(await m('POST', '/openai/check', { token: otherMember.token, body: { scope: 'tenant-b', estimatedTokens: 101 } }), 200);
     expect(no).toMatchObject({ allowed: false, reason: { code: 'QUOTA_EXCEEDED', details: { scope: 'tenant-b', period: 'daily', metric: 'tokens', limit: 100, used: 0 } } });
-    await refused(s, () => m('POST', '/openai/check', { token: otherMember.token, body: { scope: 'tenant-a' } }), 403, 'INSUFFICIENT_PERMISSIONS');
+    await refused(s, () => m('POST', '/openai/check', { token: otherMember.token, body: { scope: 'tenant-a' } }), 404, 'SCOPE_NOT_FOUND');
   });
 });
 
@@ -265,6 +271,32 @@ describe('backups of type model (the seam)', () => {
     expect(settled(await list('event-a1'))).toEqual(settled(before));
     expect(expectStatus(await m('POST', '/openai/check', { body: { scope: 'tenant-a' } }), 200).apiKey).toBe('sk-tenant-a');
     expect(await audits('model.restore')).toHaveLength(1);
+  });
+});
+
+describe('deleting a scope', () => {
+  it('refuses while the scope overrides a provider or restricts providers, like values; drops its usage counters, keeping the parent\'s', async () => {
+    expectStatus(await s.api('POST', '/api/v1/scopes', { token: admin, body: { id: 'event-gone', name: 'Gone', level: 'event', parentId: 'tenant-b' } }), 201);
+    const del = () => s.api('DELETE', '/api/v1/scopes/event-gone', { token: admin });
+    expectStatus(await put('openai', { scope: 'global', status: 'active' }), 200);
+    expectStatus(await put('openai', { scope: 'event-gone', model: 'gpt-4.1' }), 200);
+    expect((await refused(s, del, 409, 'CONFLICT')).message).toMatch(/overrides 1 AI model provider/);
+    expectStatus(await m('DELETE', '/openai?scope=event-gone'), 200);
+    expectStatus(await m('PUT', '/access', { body: { scope: 'event-gone', allowedProviders: ['openai'] } }), 200);
+    expect((await refused(s, del, 409, 'CONFLICT')).message).toMatch(/restricts which AI model providers/);
+    expectStatus(await m('PUT', '/access', { body: { scope: 'event-gone', allowedProviders: null } }), 200);
+    expectStatus(await m('POST', '/openai/usage', { body: { scope: 'event-gone', requests: 1 } }), 200);
+    const counters = (scopeId: string) => s.app.db.select().from(modelUsage).where(and(eq(modelUsage.provider, 'openai'), eq(modelUsage.scopeId, scopeId)));
+    expect(await counters('event-gone')).toHaveLength(2);
+    const parentBefore = (await counters('tenant-b')).map((r) => r.requests);
+    expect(expectStatus(await del(), 200)).toEqual({ deleted: true });
+    expect(await counters('event-gone')).toEqual([]);
+    expect((await counters('tenant-b')).map((r) => r.requests)).toEqual(parentBefore);
+    const [entry] = expectStatus(await s.api('GET', '/api/v1/audit?action=scope.delete&limit=1', { token: admin }), 200).entries;
+    expect(entry).toMatchObject({ scopeId: 'event-gone', details: { usageCountersDeleted: 2 } });
+    // a new scope under the old id starts with nothing used
+    expectStatus(await s.api('POST', '/api/v1/scopes', { token: admin, body: { id: 'event-gone', name: 'New', level: 'event', parentId: 'tenant-b' } }), 201);
+    expect(await counters('event-gone')).toEqual([]);
   });
 });
 

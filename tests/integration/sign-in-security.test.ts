@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { encode } from 'next-auth/jwt';
+import NextAuth from 'next-auth';
+import { decode, encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, users } from '@/lib/db/schema';
+import { auditLog, revokedSessions, users } from '@/lib/db/schema';
+import { authOptions } from '@/lib/auth/next-auth';
+import { createApp } from '@/lib/services/kernel/app';
+import { sessionPrincipal, signOutSession } from '@/lib/services/identity/sessions';
 import { hashPassword } from '@/lib/auth/passwords';
 import { sessionSecret } from '@/lib/auth/session';
 import { CSRF_HEADER } from '@/lib/auth/headers';
@@ -183,9 +188,28 @@ describe('password hashes (item 7)', () => {
   });
 });
 
+/** next-auth's handler (as mounted at /api/auth/[...nextauth]), called with a request and a response that records what it was told. */
+async function nextAuth(action: string, req: { method: string; cookies: Record<string, string>; body?: Record<string, string> }) {
+  const headers = new Map<string, string | string[]>();
+  const res = {
+    statusCode: 200,
+    body: undefined as unknown,
+    status(code: number) { res.statusCode = code; return res; },
+    getHeader: (name: string) => headers.get(name.toLowerCase()),
+    setHeader(name: string, value: string | string[]) { headers.set(name.toLowerCase(), value); return res; },
+    json(body: unknown) { res.body = body; },
+    send(body: unknown) { res.body = body; },
+    end() {},
+  };
+  const request = { ...req, query: { nextauth: [action] }, headers: { host: new URL(s.url).host } };
+  await NextAuth(request as never, res as never, await authOptions(s.app, { ip }));
+  const setCookie = headers.get('set-cookie') ?? [];
+  return { status: res.statusCode, body: res.body, cookies: Array.isArray(setCookie) ? setCookie : [setCookie] };
+}
+
 describe('revocable sessions (item 2)', () => {
   const cookie = async (sub: string, epoch: number) => ({
-    cookie: `next-auth.session-token=${await encode({ token: { sub, signedInAt: Date.now(), lastActivity: Date.now(), epoch }, secret: sessionSecret(s.app) })}`,
+    cookie: `next-auth.session-token=${await encode({ token: { sub, signedInAt: Date.now(), lastActivity: Date.now(), epoch, sid: randomUUID() }, secret: sessionSecret(s.app) })}`,
   });
   const epochOf = async (id: string) => (await s.app.db.select().from(users).where(eq(users.id, id)))[0].sessionEpoch;
 
@@ -203,6 +227,49 @@ describe('revocable sessions (item 2)', () => {
     // a session from before the epoch existed (no epoch claim) is not accepted either
     const legacy = `next-auth.session-token=${await encode({ token: { sub: adminId, signedInAt: Date.now(), lastActivity: Date.now() }, secret: sessionSecret(s.app) })}`;
     await refused(s, () => s.api('GET', '/api/v1/me', { headers: { cookie: legacy } }), 401, 'UNAUTHENTICATED');
+  });
+
+  it('signs out one session through next-auth: a copy of its cookie dies on every instance, other sessions stay', async () => {
+    const { id } = await newUser('Signing Out Person');
+    const epoch = await epochOf(id);
+    const [leaving, staying] = [await cookie(id, epoch), await cookie(id, epoch)];
+    // a second instance on the same database, which has the leaving session's principal cached
+    const other = await createApp(s.app.database, s.app.secrets);
+    try {
+      const [copied] = leaving.cookie.split(';');
+      const claims = await decode({ token: copied.slice(copied.indexOf('=') + 1), secret: sessionSecret(s.app) });
+      expect(await sessionPrincipal(other, claims!)).toMatchObject({ userId: id });
+      expectStatus(await s.api('GET', '/api/v1/me', { headers: leaving }), 200);
+      // next-auth's own sign-out route: its CSRF token, then POST /api/auth/signout with the session cookie
+      const csrf = await nextAuth('csrf', { method: 'GET', cookies: {} });
+      const csrfCookie = /next-auth\.csrf-token=([^;]+)/.exec(csrf.cookies.join('\n'))![1];
+      const cookies = { 'next-auth.csrf-token': decodeURIComponent(csrfCookie), 'next-auth.session-token': copied.slice(copied.indexOf('=') + 1) };
+      const out = await nextAuth('signout', { method: 'POST', cookies, body: { csrfToken: (csrf.body as { csrfToken: string }).csrfToken } });
+      expect(out.cookies.some((c) => /^next-auth\.session-token=;.*Max-Age=0/i.test(c))).toBe(true);
+      // the cookie, copied before signing out, no longer works here ...
+      await refused(s, () => s.api('GET', '/api/v1/me', { headers: leaving }), 401, 'UNAUTHENTICATED');
+      // ... nor on the other instance, once the change notification arrives (well within a second)
+      const deadline = Date.now() + 2000;
+      while ((await sessionPrincipal(other, claims!)) && Date.now() < deadline) await sleep(20);
+      expect(await sessionPrincipal(other, claims!)).toBeNull();
+      expectStatus(await s.api('GET', '/api/v1/me', { headers: staying }), 200);
+      const [entry] = expectStatus(await s.api('GET', '/api/v1/audit?action=auth.signout&limit=1', { token: admin }), 200).entries;
+      expect(entry).toMatchObject({ actorId: id, details: { userId: id } });
+      // kept until the token would have expired on its own, then pruned by the next sign-out
+      const [row] = await s.app.db.select().from(revokedSessions).where(eq(revokedSessions.id, claims!.sid as string));
+      expect(row.expiresAt.getTime()).toBe((claims!.exp as number) * 1000);
+      await s.app.db.update(revokedSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(revokedSessions.id, row.id));
+      const again = await cookie(id, epoch);
+      const againClaims = await decode({ token: again.cookie.slice(again.cookie.indexOf('=') + 1), secret: sessionSecret(s.app) });
+      expect(await signOutSession(s.app, againClaims!, { ip })).toEqual({ ended: true });
+      expect(await s.app.db.select().from(revokedSessions).where(eq(revokedSessions.id, row.id))).toEqual([]);
+      // signing out a session that is already over changes nothing
+      const count = await auditCount();
+      expect(await signOutSession(s.app, againClaims!, { ip })).toEqual({ ended: false });
+      expect(await auditCount()).toBe(count);
+    } finally {
+      other.storage.stop();
+    }
   });
 
   it('ends the sessions of a user whose password an admin changes', async () => {
@@ -323,7 +390,7 @@ describe('token lifetimes (item 6)', () => {
   });
 
   it('caps every token at auth.tokenMaxLifetimeDays (default 90) and defaults to that', async () => {
-    const session = `next-auth.session-token=${await encode({ token: { sub: adminId, signedInAt: Date.now(), lastActivity: Date.now(), epoch: (await userRow(ADMIN.email)).sessionEpoch }, secret: sessionSecret(s.app) })}`;
+    const session = `next-auth.session-token=${await encode({ token: { sub: adminId, signedInAt: Date.now(), lastActivity: Date.now(), epoch: (await userRow(ADMIN.email)).sessionEpoch, sid: randomUUID() }, secret: sessionSecret(s.app) })}`;
     const headers = { cookie: session, [CSRF_HEADER]: '1' };
     const viaSession = (body: Record<string, unknown>) => s.api('POST', '/api/v1/tokens', { headers, body: { name: 'from a session', ...body } });
     const issued = expectStatus(await viaSession({}), 201);
@@ -357,7 +424,7 @@ describe('token lifetimes (item 6)', () => {
   });
 
   it('renews from a browser session up to the maximum lifetime, audited; a revoked token stays dead', async () => {
-    const session = `next-auth.session-token=${await encode({ token: { sub: adminId, signedInAt: Date.now(), lastActivity: Date.now(), epoch: (await userRow(ADMIN.email)).sessionEpoch }, secret: sessionSecret(s.app) })}`;
+    const session = `next-auth.session-token=${await encode({ token: { sub: adminId, signedInAt: Date.now(), lastActivity: Date.now(), epoch: (await userRow(ADMIN.email)).sessionEpoch, sid: randomUUID() }, secret: sessionSecret(s.app) })}`;
     const headers = { cookie: session, [CSRF_HEADER]: '1' };
     const short = expectStatus(await issue(admin, { expiresAt: new Date(Date.now() + 3600_000).toISOString() }), 201);
     const renewed = expectStatus(await s.api('POST', `/api/v1/tokens/${short.id}/renew`, { headers }), 200);

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Principal } from '@/lib/auth/policy';
+import { primaryRole, type Principal } from '@/lib/auth/policy';
 import type { Executor } from '@/lib/db/client';
 import { appendAudit } from '../audit/append';
 import type { ChangeContext } from '../audit/types';
@@ -9,7 +9,7 @@ import { getRegistry } from '../registry/read';
 import { scopePath } from '../scopes/path';
 import { resolveInternal } from '../settings/resolve';
 import { loadPrincipal } from './principal';
-import { bumpSessionEpoch, selectSessionEpoch, updateUserRow } from './store';
+import { bumpSessionEpoch, insertRevokedSession, selectSessionState, updateUserRow } from './store';
 
 /**
  * Browser sessions and Switchboard's own security settings, which come from its own registry, resolved
@@ -51,23 +51,31 @@ export interface SessionClaims {
   lastActivity?: unknown;
   /** The user's session epoch at sign-in; a session from an older epoch has been ended. */
   epoch?: unknown;
+  /** This session's id, given at sign-in: signing out records it as revoked, so a copy of the cookie dies too. */
+  sid?: unknown;
+  /** next-auth's expiry of the token (seconds since epoch): a revocation need not outlive it. */
+  exp?: unknown;
 }
 
 /**
  * The principal of a live session, or null: expired by `auth.sessionExpirationDays` since sign-in, idle
- * longer than `auth.inactivityTimeoutMinutes`, ended (its epoch is not the user's current one), or its
- * user gone or disabled. Roles are re-read, cached briefly (the cache is dropped on every epoch bump).
+ * longer than `auth.inactivityTimeoutMinutes`, ended (its epoch is not the user's current one, or it was
+ * signed out), or its user gone or disabled. The answer is cached briefly per session; every sign-out and
+ * epoch bump reports `principals` changed, which drops the cache here and, by NOTIFY, on every instance.
  */
 export async function sessionPrincipal(app: App, claims: SessionClaims, now = Date.now()): Promise<Principal | null> {
-  const { sub, signedInAt, lastActivity, epoch } = claims;
+  const { sub, signedInAt, lastActivity, epoch, sid } = claims;
   if (typeof sub !== 'string' || typeof signedInAt !== 'number' || typeof lastActivity !== 'number' || typeof epoch !== 'number') return null;
+  // a session without an id could not be signed out on its own: not accepted (its user signs in again)
+  if (typeof sid !== 'string' || !sid) return null;
   const settings = await authSettings(app);
   if (now - signedInAt > settings.sessionExpirationDays * DAY) return null;
   if (now - lastActivity > settings.inactivityTimeoutMinutes * MINUTE) return null;
-  const cacheKey = `session:${sub}:${epoch}`;
+  const cacheKey = `session:${sub}:${epoch}:${sid}`;
   const cached = app.caches.getPrincipal(cacheKey);
   if (cached) return cached;
-  if ((await selectSessionEpoch(app.db, sub)) !== epoch) return null;
+  const state = await selectSessionState(app.db, sub, sid);
+  if (!state || state.revoked || state.epoch !== epoch) return null;
   const principal = await loadPrincipal(app.db, sub, 'session');
   if (principal) app.caches.setPrincipal(cacheKey, principal);
   return principal;
@@ -88,6 +96,26 @@ export async function signOutEverywhere(app: App, principal: Principal, ctx: Cha
   return inTransaction(app, async (tx, changed) => {
     await endSessions(tx, principal.userId);
     await appendAudit(tx, ctx, [{ action: 'auth.signout_everywhere', details: { userId: principal.userId } }]);
+    changed({ type: 'principals' });
+    return { ended: true };
+  });
+}
+
+/**
+ * Sign out: ends the session these claims belong to (and any copy of its cookie), on every instance, until
+ * the token would have expired anyway; other sessions of the user stay. Called by next-auth's sign-out with
+ * the decoded token, which is the proof: nobody else holds it. A session already over is left alone. Audited.
+ */
+export async function signOutSession(app: App, claims: SessionClaims, meta: { ip: string | null }): Promise<{ ended: boolean }> {
+  const principal = await sessionPrincipal(app, claims);
+  if (!principal || typeof claims.sid !== 'string') return { ended: false };
+  const sid = claims.sid;
+  const settings = await authSettings(app);
+  const expiresAt = new Date(typeof claims.exp === 'number' ? claims.exp * 1000 : (claims.signedInAt as number) + settings.sessionExpirationDays * DAY);
+  const ctx: ChangeContext = { actor: { id: principal.userId, name: principal.name, role: primaryRole(principal) }, source: 'manual', ip: meta.ip };
+  return inTransaction(app, async (tx, changed) => {
+    await insertRevokedSession(tx, { id: sid, userId: principal.userId, expiresAt });
+    await appendAudit(tx, ctx, [{ action: 'auth.signout', details: { userId: principal.userId } }]);
     changed({ type: 'principals' });
     return { ended: true };
   });

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, count, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/client';
-import { apiTokens, roleAssignments, users } from '@/lib/db/schema';
+import { apiTokens, revokedSessions, roleAssignments, users } from '@/lib/db/schema';
 import type { Role, RoleBinding } from '@/lib/auth/policy';
 
 export type UserRow = typeof users.$inferSelect;
@@ -120,9 +120,17 @@ export async function bumpSessionEpoch(tx: Executor, id: string): Promise<void> 
   await tx.update(users).set({ sessionEpoch: sql`${users.sessionEpoch} + 1` }).where(eq(users.id, id));
 }
 
-export async function selectSessionEpoch(db: Executor, id: string): Promise<number | undefined> {
-  const [row] = await db.select({ epoch: users.sessionEpoch }).from(users).where(eq(users.id, id));
-  return row?.epoch;
+/** The user's session epoch and whether the session `sid` was signed out, in one query; undefined for no such user. */
+export async function selectSessionState(db: Executor, id: string, sid: string): Promise<{ epoch: number; revoked: boolean } | undefined> {
+  const revoked = sql<boolean>`exists (select 1 from ${revokedSessions} where ${revokedSessions.id} = ${sid})`;
+  const [row] = await db.select({ epoch: users.sessionEpoch, revoked }).from(users).where(eq(users.id, id));
+  return row;
+}
+
+/** Records a signed-out session (idempotent) and prunes rows whose tokens have expired on their own. */
+export async function insertRevokedSession(tx: Executor, row: { id: string; userId: string; expiresAt: Date }): Promise<void> {
+  await tx.delete(revokedSessions).where(lt(revokedSessions.expiresAt, new Date()));
+  await tx.insert(revokedSessions).values(row).onConflictDoNothing();
 }
 
 /** Replaces a password hash only if it is still `expected` (a concurrent password change wins). */

@@ -11,7 +11,7 @@ import { inTransaction } from '../kernel/transaction';
 import { fail } from '../kernel/errors';
 import { MASK } from '@/lib/engine/secrecy';
 import { confirmPassword } from '../identity/password';
-import { pathIds, scopePath } from '../scopes/path';
+import { pathIds, refuseAt, scopePath } from '../scopes/path';
 import { auditKey, modelState, presetMap, providerOr404, storedMap, type ModelState } from './state';
 import type { ConfigRow } from './store';
 
@@ -21,10 +21,10 @@ const DOING: Partial<Record<Action, string>> = {
   'models.use': 'check providers or record model usage',
 };
 
-/** The scope's path, after checking the caller may `action` there. */
+/** The scope's path, after checking the caller may `action` there (a scope they may not even read: 404, as if unknown). */
 export async function authorizedPath(app: App, principal: Principal, scope: string, action: Action): Promise<ScopeRef[]> {
   const path = await scopePath(app, scope);
-  if (!can(principal, action, { scopePath: pathIds(path) })) fail('INSUFFICIENT_PERMISSIONS', `You may not ${DOING[action] ?? action} at scope "${scope}"`, 'scope');
+  if (!can(principal, action, { scopePath: pathIds(path) })) refuseAt(principal, pathIds(path), `You may not ${DOING[action] ?? action} at scope "${scope}"`);
   return path;
 }
 

@@ -121,36 +121,70 @@ const toCounter = (r: Record<string, unknown>): CounterValue => ({
   costMicros: num(r.cost_micros),
 });
 
+/** One counter row's key: a provider's window at a scope. */
+export interface CounterKey {
+  provider: string;
+  scopeId: string;
+  period: 'daily' | 'monthly';
+  windowStart: Date;
+  day: string;
+}
+
+const keyTuple = (k: Omit<CounterKey, 'day'>) => sql`(${k.provider}, ${k.scopeId}, ${k.period}, ${k.windowStart.toISOString()}::timestamptz)`;
+
 /**
- * Adds a usage to every target counter in ONE statement, inside the caller's transaction. Rows are
- * created or locked in the order given (callers sort them, so concurrent usages never deadlock); an
- * existing row is only updated when the sum stays within its limits, so under concurrency the database
- * itself refuses to overspend: a counter the statement did not return was at its limit.
+ * Locks the counters of a metering batch for the rest of the caller's transaction. Callers pass the keys
+ * sorted. Missing rows are created at zero first (in that order), then every row is locked in one ORDER BY:
+ * so a transaction waits only for rows it would lock after those it holds, and concurrent batches (other
+ * instances) queue instead of deadlocking. (Locking existing rows before creating missing ones would not:
+ * two batches could each hold what the other creates or locks next.) `created`: rows this transaction made,
+ * dropped again when nothing was added to them.
  */
-export async function addToCounters(tx: Executor, provider: string, targets: CounterTarget[], delta: { requests: number; tokens: number; costMicros: number }): Promise<CounterValue[]> {
-  const values = targets.map(
-    (t) => sql`(${provider}, ${t.scopeId}, ${t.period}, ${t.windowStart.toISOString()}::timestamptz, ${t.day}, ${delta.requests}::bigint, ${delta.tokens}::bigint, ${delta.costMicros}::bigint)`,
-  );
-  const within = targets.map((t) => {
-    const checks = [sql`u.scope_id = ${t.scopeId}`, sql`u.period = ${t.period}`];
-    if (t.max.requests !== null) checks.push(sql`u.requests + excluded.requests <= ${t.max.requests}`);
-    if (t.max.tokens !== null) checks.push(sql`u.tokens + excluded.tokens <= ${t.max.tokens}`);
-    if (t.max.costMicros !== null) checks.push(sql`u.cost_micros + excluded.cost_micros <= ${t.max.costMicros}`);
-    return sql`(${sql.join(checks, sql` and `)})`;
-  });
-  const rows = rowsOf<Record<string, unknown>>(
+export async function lockCounters(tx: Executor, keys: CounterKey[]): Promise<{ rows: LockedCounter[]; created: LockedCounter[] }> {
+  if (keys.length === 0) return { rows: [], created: [] };
+  const values = keys.map((k) => sql`(${k.provider}, ${k.scopeId}, ${k.period}, ${k.windowStart.toISOString()}::timestamptz, ${k.day})`);
+  const created = rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
-      insert into model_usage as u (provider, scope_id, period, window_start, day, requests, tokens, cost_micros)
-      values ${sql.join(values, sql`, `)}
-      on conflict (provider, scope_id, period, window_start) do update set
-        requests = u.requests + excluded.requests,
-        tokens = u.tokens + excluded.tokens,
-        cost_micros = u.cost_micros + excluded.cost_micros,
-        updated_at = now()
-      where ${sql.join(within, sql` or `)}
-      returning u.scope_id, u.period, u.requests, u.tokens, u.cost_micros`),
+      insert into model_usage (provider, scope_id, period, window_start, day) values ${sql.join(values, sql`, `)}
+      on conflict (provider, scope_id, period, window_start) do nothing
+      returning provider, scope_id, period, window_start, requests, tokens, cost_micros`),
+  ).map(toLocked);
+  return { rows: (await selectForUpdate(tx, keys)).map(toLocked), created };
+}
+
+async function selectForUpdate(tx: Executor, keys: Omit<CounterKey, 'day'>[]) {
+  return rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`
+      select provider, scope_id, period, window_start, requests, tokens, cost_micros from model_usage
+      where (provider, scope_id, period, window_start) in (${sql.join(keys.map(keyTuple), sql`, `)})
+      order by provider, scope_id, period, window_start
+      for update`),
   );
-  return rows.map(toCounter);
+}
+
+export type LockedCounter = CounterValue & { provider: string; windowStart: Date };
+const toLocked = (r: Record<string, unknown>): LockedCounter => ({ ...toCounter(r), provider: String(r.provider), windowStart: new Date(r.window_start as string) });
+
+/** Removes counters this transaction created that nothing was added to (a refused usage writes nothing). */
+export async function dropCounters(tx: Executor, keys: Omit<CounterKey, 'day'>[]): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.execute(sql`delete from model_usage where (provider, scope_id, period, window_start) in (${sql.join(keys.map(keyTuple), sql`, `)})`);
+}
+
+/** Adds each batch total to its (locked) counter, in one statement. */
+export async function addToCounters(tx: Executor, adds: (CounterKey & { requests: number; tokens: number; costMicros: number })[]): Promise<void> {
+  if (adds.length === 0) return;
+  const values = adds.map(
+    (a) => sql`(${a.provider}, ${a.scopeId}, ${a.period}, ${a.windowStart.toISOString()}::timestamptz, ${a.requests}::bigint, ${a.tokens}::bigint, ${a.costMicros}::bigint)`,
+  );
+  await tx.execute(sql`
+    update model_usage as u set
+      requests = u.requests + v.requests,
+      tokens = u.tokens + v.tokens,
+      cost_micros = u.cost_micros + v.cost_micros,
+      updated_at = now()
+    from (values ${sql.join(values, sql`, `)}) as v(provider, scope_id, period, window_start, requests, tokens, cost_micros)
+    where u.provider = v.provider and u.scope_id = v.scope_id and u.period = v.period and u.window_start = v.window_start`);
 }
 
 /** Current counters of the given windows (zero rows: nothing used yet). */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db/client';
-import { featureFlags, hierarchyLevels, roleAssignments, scopes, settingValues } from '@/lib/db/schema';
+import { featureFlags, hierarchyLevels, modelAccess, modelConfigurations, modelUsage, roleAssignments, scopes, settingValues } from '@/lib/db/schema';
 import type { TLevel } from '@/lib/schemas/registry';
 
 export type ScopeRow = typeof scopes.$inferSelect;
@@ -102,7 +102,19 @@ export async function scopeDependants(tx: Executor, id: string) {
   const values = await n(tx.select({ n: count() }).from(settingValues).where(eq(settingValues.scopeId, id)));
   const flags = await n(tx.select({ n: count() }).from(featureFlags).where(eq(featureFlags.scopeId, id)));
   const roles = await n(tx.select({ n: count() }).from(roleAssignments).where(eq(roleAssignments.scopeId, id)));
-  return { children, values, flags, roles };
+  // AI model overrides and provider restrictions are configuration like values (no foreign key holds them)
+  const models = await n(tx.select({ n: count() }).from(modelConfigurations).where(eq(modelConfigurations.scopeId, id)));
+  const modelRestrictions = await n(tx.select({ n: count() }).from(modelAccess).where(eq(modelAccess.scopeId, id)));
+  return { children, values, flags, roles, models, modelRestrictions };
+}
+
+/**
+ * Drops a deleted scope's metering counters: its usage also sits in every ancestor's own counters, which
+ * stay; left behind, a new scope given the same id would start its windows with the old usage.
+ */
+export async function deleteUsageCounters(tx: Executor, id: string): Promise<number> {
+  const rows = await tx.delete(modelUsage).where(eq(modelUsage.scopeId, id)).returning({ provider: modelUsage.provider });
+  return rows.length;
 }
 
 export async function deleteScopeRow(tx: Executor, id: string): Promise<ScopeRow> {

@@ -11,7 +11,7 @@ import { newId } from '../kernel/ids';
 import { inTransaction } from '../kernel/transaction';
 import { getLevels, pathIds, refuseAt, scopePath } from './path';
 import { toScope } from './read';
-import { deleteScopeRow, insertLevelRow, insertScope, scopeDependants, selectLevels, selectScope } from './store';
+import { deleteScopeRow, deleteUsageCounters, insertLevelRow, insertScope, scopeDependants, selectLevels, selectScope } from './store';
 
 export async function createScope(
   app: App,
@@ -46,14 +46,18 @@ export async function deleteScope(app: App, principal: Principal, id: string, ct
   const path = await scopePath(app, id);
   if (!can(principal, 'scopes.write', { scopePath: pathIds(path).slice(1) })) refuseAt(principal, pathIds(path), `You may not delete scope "${id}"`);
   return inTransaction(app, async (tx, changed) => {
-    const { children, values, flags, roles } = await scopeDependants(tx, id);
+    const { children, values, flags, roles, models, modelRestrictions } = await scopeDependants(tx, id);
     if (children > 0) fail('CONFLICT', `Scope "${id}" has ${children} child scope(s); delete them first`);
     if (values > 0) fail('CONFLICT', `Scope "${id}" holds ${values} value(s); revert them first`);
     if (flags > 0) fail('CONFLICT', `Scope "${id}" holds ${flags} feature flag(s); delete them first`);
     // a role bound to a vanished scope would silently grant nothing; make the admin remove it first
     if (roles > 0) fail('CONFLICT', `Scope "${id}" has ${roles} role assignment(s); remove them first`);
+    if (models > 0) fail('CONFLICT', `Scope "${id}" overrides ${models} AI model provider(s); revert them first`);
+    if (modelRestrictions > 0) fail('CONFLICT', `Scope "${id}" restricts which AI model providers it may use; lift it first (PUT /api/v1/models/access with allowedProviders: null)`);
+    const usageCounters = await deleteUsageCounters(tx, id);
     const row = await deleteScopeRow(tx, id);
-    await appendAudit(tx, ctx, [{ action: 'scope.delete', scopeId: id, level: row.level, oldValue: { name: row.name, parentId: row.parentId } }]);
+    const details = usageCounters > 0 ? { usageCountersDeleted: usageCounters } : undefined;
+    await appendAudit(tx, ctx, [{ action: 'scope.delete', scopeId: id, level: row.level, oldValue: { name: row.name, parentId: row.parentId }, details }]);
     changed({ type: 'scopes' });
     return { deleted: true as const };
   });
