@@ -132,6 +132,8 @@ const NO_PRINCIPAL: Record<string, string> = {
   'registry/catalogs.listCatalogs': PUBLIC_REGISTRY,
   'registry/check.checkDefinition': INTERNAL,
   'registry/check.parseDefinition': INTERNAL,
+  'registry/rows.rowToDefinition': INTERNAL,
+  'registry/rows.definitionToRow': INTERNAL,
   'registry/read.getRegistry': PUBLIC_REGISTRY,
   'registry/read.getDefinition': PUBLIC_REGISTRY,
   'registry/read.listDefinitions': PUBLIC_REGISTRY,
