@@ -62,7 +62,8 @@ export async function previewOrApply(app: App, principal: Principal, target: (db
       fail('VERSION_CONFLICT', 'The configuration changed since the preview (or the preview was of another file): preview again and confirm what you see', 'If-Match', { etag: plan.etag });
     }
     const extra = (await opts.beforeApply?.(tx)) ?? {};
-    const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: newId('cs'), at: new Date() };
+    // a caller that audits more of the same change (a settings migration's own entry) names the change set
+    const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: opts.change.changeSetId ?? newId('cs'), at: new Date() };
     const applied = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, invalidate);
     await notifyChanges(tx, invalidate, (c) => app.caches.notification(c));
     return { ...applied, ...extra, etag: plan.etag };
