@@ -12,7 +12,8 @@ import { router } from '@/lib/api/routes';
 import { readEnvOrExit } from '@/lib/env';
 import { httpSecurity } from '@/lib/security/server';
 import { openAppAtStart } from '@/lib/services/kernel/startup';
-import { closeApp } from '@/lib/services/kernel/app';
+import { closeApp, getApp } from '@/lib/services/kernel/app';
+import { startDriftSchedule } from '@/lib/services/drift/schedule';
 
 const API_PREFIXES = ['/api/v1/', '/api/health', '/ofrep/'];
 const isApi = (url: string) => API_PREFIXES.some((p) => url.startsWith(p));
@@ -33,7 +34,8 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(env.port, hostname, () => {
   console.log(`[switchboard] listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${env.port}`);
-  void openAppAtStart();
+  // in-process jobs start once storage answers: the daily drift check (one instance runs it: advisory lock)
+  void openAppAtStart().then(async () => startDriftSchedule(await getApp()));
 });
 
 // Close the database on the way out: the embedded one must flush to disk.

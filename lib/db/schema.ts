@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { TFlagType, TFlagVariant } from '@/lib/schemas/flags';
 import type { TQuota } from '@/lib/schemas/models';
+import type { TMigrationOperation } from '@/lib/schemas/migrations';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -321,7 +322,7 @@ export const settingsMigrations = pgTable('settings_migrations', {
   description: text('description').notNull().default(''),
   checksum: text('checksum').notNull(),
   status: text('status').$type<'applied' | 'rolled_back' | 'failed'>().notNull(),
-  operations: jsonb('operations').$type<{ action: 'set' | 'delete'; key: string; scope: string; value?: unknown }[]>().notNull().default([]),
+  operations: jsonb('operations').$type<TMigrationOperation[]>().notNull().default([]),
   appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }),
   appliedBy: text('applied_by'),
   rolledBackAt: timestamp('rolled_back_at', { withTimezone: true, mode: 'date' }),
