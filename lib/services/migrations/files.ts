@@ -50,7 +50,8 @@ export function listMigrationFiles(dir: string): MigrationFile[] {
 export async function loadMigration(f: MigrationFile): Promise<LoadedMigration> {
   let mod: { default?: unknown };
   try {
-    mod = await import(/* webpackIgnore: true */ pathToFileURL(f.path).href);
+    // the checksum in the URL: a file fixed after a failed run is imported afresh, not from the module cache
+    mod = await import(/* webpackIgnore: true */ `${pathToFileURL(f.path).href}?sha256=${f.checksum}`);
   } catch (e) {
     fail('INVALID_REQUEST', `${f.file} does not load: ${(e as Error).message}`, 'file');
   }
