@@ -19,7 +19,8 @@ export async function lockMigrationRows(tx: Executor): Promise<MigrationRow[]> {
 }
 
 export async function saveMigrationRow(tx: Executor, row: MigrationRowInput): Promise<void> {
-  const { version, ...rest } = row;
+  const { version: _key, ...rest } = row;
+  void _key;
   await tx
     .insert(settingsMigrations)
     .values(row)
