@@ -117,7 +117,7 @@ export const SYSTEM_PRINCIPAL: Principal = { userId: 'system', email: '', name: 
  * would never be granted to through the API: `via: 'system'` has no password, token or session).
  */
 export function operatorPrincipal(who: string): Principal {
-  return { userId: 'cli', email: '', name: `cli (${who})`, roles: [{ role: 'platform_admin', scopeId: 'global' }], via: 'system' };
+  return { userId: 'cli', email: who, name: `cli (${who})`, roles: [{ role: 'platform_admin', scopeId: 'global' }], via: 'system' };
 }
 
 function matches(binding: RoleBinding, rule: Rule, action: Action, target: Target): boolean {
