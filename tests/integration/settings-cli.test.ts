@@ -82,7 +82,7 @@ describe('settings CLI', () => {
     const audit = await withDb(async (db) => {
       await db.execute(sql`update setting_values set value = '99' where key = 'auth.passwordMinLength' and scope_id = 'global'`);
       return rowsOf<{ actor_id: string; actor_name: string; source: string; reason: string }>(
-        await db.execute(sql`select actor_id, actor_name, source, reason from audit_log where key = 'workflow.defaultSlaHours' order by id`),
+        await db.execute(sql`select actor_id, actor_name, source, reason from audit_log where key = 'workflow.defaultSlaHours' and action = 'setting.set' order by id`),
       );
     });
     expect(audit.map((a) => [a.actor_id, a.source])).toEqual([

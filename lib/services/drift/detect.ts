@@ -50,29 +50,41 @@ const id = (key: string, scope: string) => `${key}\u0000${scope}`;
 
 type AuditEntry = Awaited<ReturnType<typeof selectLastValueEntries>>[number];
 
-function fromAudit(app: App, e: AuditEntry): Expected {
+/** Null when the entry's secret is under a key no longer in the ring: nothing to compare with, so no verdict. */
+function fromAudit(app: App, e: AuditEntry): Expected | null {
   const details = (e.details ?? {}) as { locked?: boolean; skipTo?: string };
   if (e.action === 'setting.revert') return { present: false, value: null, locked: false, skipTo: null, from: 'audit', at: e.at };
   let value = e.newValue;
-  if (e.newCiphertext) value = app.secrets.decrypt(e.newCiphertext);
+  if (e.newCiphertext) {
+    try {
+      value = app.secrets.decrypt(e.newCiphertext);
+    } catch {
+      return null;
+    }
+  }
   return { present: true, value, locked: details.locked === true, skipTo: details.skipTo ?? null, from: 'audit', at: e.at };
 }
 
 /** Expected states: each (key, scope)'s last audit entry, replaced by a later applied migration's write. */
-async function expectedStates(app: App, db: Executor, scopeIds: string[] | null): Promise<Map<string, Expected>> {
+async function expectedStates(app: App, db: Executor, scopeIds: string[] | null): Promise<{ expected: Map<string, Expected>; unknowable: Set<string> }> {
   const out = new Map<string, Expected>();
-  for (const e of await selectLastValueEntries(db, scopeIds)) out.set(id(e.key!, e.scopeId!), fromAudit(app, e));
+  const unknowable = new Set<string>();
+  for (const e of await selectLastValueEntries(db, scopeIds)) {
+    const x = fromAudit(app, e);
+    if (x) out.set(id(e.key!, e.scopeId!), x);
+    else unknowable.add(id(e.key!, e.scopeId!));
+  }
   const inScope = scopeIds ? new Set(scopeIds) : null;
   for (const m of await selectAppliedMigrations(db)) {
     for (const op of m.operations) {
       if (inScope && !inScope.has(op.scope)) continue;
       const before = out.get(id(op.key, op.scope));
       const at = m.appliedAt ?? new Date(0);
-      if (before && before.at >= at) continue;
+      if ((before && before.at >= at) || unknowable.has(id(op.key, op.scope))) continue;
       out.set(id(op.key, op.scope), { present: op.action === 'set', value: op.value ?? null, locked: op.lock ?? before?.locked ?? false, skipTo: null, from: 'migration', at });
     }
   }
-  return out;
+  return { expected: out, unknowable };
 }
 
 function actualOf(app: App, r: StoredRow): ActualState {
@@ -100,13 +112,14 @@ async function coveredScopes(app: App, db: Executor, principal: Principal, scope
 export async function findDrift(app: App, principal: Principal, scope: string, db: Executor = app.db): Promise<DriftFindings> {
   const registry = await getRegistry(app);
   const scopeIds = await coveredScopes(app, db, principal, scope);
-  const [rows, expected, paths] = await Promise.all([selectValues(db, scopeIds), expectedStates(app, db, scopeIds), allPaths(db)]);
+  const [rows, { expected, unknowable }, paths] = await Promise.all([selectValues(db, scopeIds), expectedStates(app, db, scopeIds), allPaths(db)]);
   const rules = driftRules();
   const findings: Finding[] = [];
   const unexpected: TDriftReport['unexpected'] = [];
   const stored = new Map(rows.map((r) => [id(r.key, r.scopeId), r]));
   const keys = new Set([...stored.keys(), ...expected.keys()]);
   for (const k of [...keys].sort()) {
+    if (unknowable.has(k)) continue;
     const [key, scopeId] = k.split('\u0000');
     const row = stored.get(k);
     const def = registry.byKey.get(key);
