@@ -1,4 +1,9 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { operatorPrincipal } from '@/lib/auth/policy';
+import { migrateUp } from '@/lib/services/migrations/run';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDueDriftCheck } from '@/lib/services/drift/schedule';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
@@ -112,6 +117,24 @@ describe('drift', () => {
     await refused(s, () => s.api('POST', '/api/v1/drift/remediate', { token, body: { unknown: 1 } }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('POST', '/api/v1/drift/remediate', { token, raw: '{not json', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_REQUEST');
     await refused(s, () => s.api('GET', '/api/v1/drift/last', { token: tenantAdmin.token }), 403, 'INSUFFICIENT_PERMISSIONS');
+  });
+
+  it('expects what an applied settings migration set, even where it changed nothing the audit log would show', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sb-drift-migrations-'));
+    cpSync(path.resolve('migrations/settings/002-default-sla-48h.ts'), path.join(dir, '002-default-sla-48h.ts'));
+    try {
+      await put('workflow.defaultSlaHours', 'global', 48); // already what 002 sets: applying it writes no value entry
+      const cli = operatorPrincipal('tester@ci');
+      expect((await migrateUp(s.app, cli, { dir }, { actor: { id: 'cli', name: cli.name, role: 'platform_admin' }, source: 'migration', ip: null })).applied).toEqual(['002']);
+      await outOfBand(sql`update setting_values set value = '30' where key = 'workflow.defaultSlaHours' and scope_id = 'global'`);
+      expect((await drift()).drifted).toContainEqual(
+        expect.objectContaining({ key: 'workflow.defaultSlaHours', scope: 'global', expectedValue: 48, actualValue: 30, expectedFrom: 'migration', severity: 'info' }),
+      );
+      await put('workflow.defaultSlaHours', 'global', 48); // a person's audited fix
+      expect((await drift()).drifted.map((d: { key: string }) => d.key)).not.toContain('workflow.defaultSlaHours');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the daily job runs when due, once across instances, and records the report the dashboard shows', async () => {
