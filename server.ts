@@ -14,6 +14,7 @@ import { httpSecurity } from '@/lib/security/server';
 import { openAppAtStart } from '@/lib/services/kernel/startup';
 import { closeApp, getApp } from '@/lib/services/kernel/app';
 import { startBackupScheduler } from '@/lib/services/backups/schedule';
+import { startDriftSchedule } from '@/lib/services/drift/schedule';
 
 const API_PREFIXES = ['/api/v1/', '/api/health', '/ofrep/'];
 const isApi = (url: string) => API_PREFIXES.some((p) => url.startsWith(p));
@@ -34,8 +35,13 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(env.port, hostname, () => {
   console.log(`[switchboard] listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${env.port}`);
-  // automated backups (backup.schedule): every instance ticks, an advisory lock lets one of them work
-  void openAppAtStart().then(async () => startBackupScheduler(await getApp()));
+  // in-process jobs start once storage answers: automated backups (backup.schedule) and the daily drift check;
+  // every instance ticks, an advisory lock lets one of them work
+  void openAppAtStart().then(async () => {
+    const app = await getApp();
+    startBackupScheduler(app);
+    startDriftSchedule(app);
+  });
 });
 
 // Close the database on the way out: the embedded one must flush to disk.

@@ -63,6 +63,10 @@ test('the dashboard shows counts, recent changes and where the API is', async ({
   await expect(counts.getByText('Settings defined')).toBeVisible();
   await expect(page.getByRole('list', { name: 'Recent changes' }).getByRole('listitem').first()).toBeVisible();
   await expect(page.getByText('/api/v1', { exact: false }).first()).toBeVisible();
+  // the server's daily drift check ran at start: its report is the drift card's
+  const drift = page.getByRole('region', { name: 'Configuration drift' });
+  await expect(drift.getByText(/Last check .*\(daily check\)/)).toBeVisible();
+  await expect(drift.getByLabel('Drift by severity').getByText('0 critical')).toBeVisible();
   for (const name of ['Dashboard', 'Settings', 'Preferences', 'Flags', 'Audit', 'Users', 'Tokens', 'API docs']) {
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true })).toBeVisible();
   }

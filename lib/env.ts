@@ -27,6 +27,8 @@ export interface Env {
   publicUrl: string | undefined;
   /** Optional OpenID Connect provider: all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none. */
   oidc: OidcEnv | undefined;
+  /** SETTINGS_MIGRATIONS_DIR: the deploying project's settings migrations (default ./migrations/settings). */
+  settingsMigrationsDir: string;
 }
 
 export interface OidcEnv {
@@ -117,6 +119,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     sessionSecret: source.NEXTAUTH_SECRET || undefined,
     publicUrl,
     oidc: readOidc(source),
+    settingsMigrationsDir: path.resolve(/*turbopackIgnore: true*/ source.SETTINGS_MIGRATIONS_DIR || 'migrations/settings'),
   };
 }
 

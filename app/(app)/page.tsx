@@ -6,6 +6,9 @@ import { requestOrigin } from '@/lib/request-origin';
 import { getApp } from '@/lib/services/kernel/app';
 import { listAudit } from '@/lib/services/audit/read';
 import { stats } from '@/lib/services/settings/stats';
+import { lastDriftReport } from '@/lib/services/drift/schedule';
+import { ServiceError } from '@/lib/services/kernel/errors';
+import { DriftCard } from '@/components/drift/drift-card';
 import { actionTone, auditSubject } from '@/components/audit/format';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
@@ -25,6 +28,11 @@ export default async function DashboardPage() {
     // sign-ins are audited too, but they are not changes: look a little further back and leave them out
     showAudit ? listAudit(app, principal, { limit: 50, offset: 0 }) : null,
   ]);
+  // the last drift check, for whoever may check the whole installation (platform admins)
+  const drift = await lastDriftReport(app, principal).catch((e) => {
+    if (e instanceof ServiceError && e.code === 'INSUFFICIENT_PERMISSIONS') return null;
+    throw e;
+  });
   const recent = audit?.entries.filter((e) => !e.action.startsWith('auth.')).slice(0, 10);
   const origin = await requestOrigin();
 
@@ -90,6 +98,8 @@ export default async function DashboardPage() {
           )}
         </Card>
       )}
+
+      {drift && <DriftCard report={drift.report} />}
 
       <Card aria-labelledby="api-title" className="mt-6">
         <CardHeader id="api-title" title="Use the API" description="Services read resolved values over REST with an API token." />

@@ -50,7 +50,12 @@ export type Action =
   // issue 10 backups: platform admins only (no rule but theirs names them)
   | 'backups.read' // list and download backups
   | 'backups.write' // create, upload, delete backups
-  | 'backups.restore'; // restore one over the current configuration
+  | 'backups.restore' // restore one over the current configuration
+  // configuration lifecycle (issue 10): settings migrations and drift
+  | 'migrations.read' // list settings migrations (GET /migrations)
+  | 'migrations.apply' // run them up or down (the operator CLI)
+  | 'drift.read' // compare stored values with what the audit log and migrations say (GET /drift)
+  | 'drift.remediate'; // restore auto-remediable drifted values (POST /drift/remediate)
 
 /** What an action is aimed at. */
 export interface Target {
@@ -96,16 +101,28 @@ export const RULES: readonly Rule[] = [
     unless: (t, a) => a === 'settings.write' && t.securityCategory === true,
   },
   { role: 'member', actions: R, where: 'at-or-below' },
+  // drift inside their tenant is a tenant admin's to see; restoring values unattended stays with platform admins
+  { role: 'tenant_admin', actions: ['drift.read'], where: 'at-or-below' },
 ];
 
 /**
- * What the operator's command line may do (`npm run catalog:load`): whoever runs it already holds the
- * database and its key, so it acts as `system`, for these actions only.
+ * What the system principal may do: the operator's `npm run catalog:load` (whoever runs it already holds
+ * the database and its key) and the server's own scheduled jobs (the daily drift check reads).
  */
-const SYSTEM_ACTIONS: readonly Action[] = ['catalogs.load'];
+const SYSTEM_ACTIONS: readonly Action[] = ['catalogs.load', 'drift.read'];
 
-/** The principal of the operator's command-line tools. */
+/** The principal of the operator's command-line tools and of in-process jobs. */
 export const SYSTEM_PRINCIPAL: Principal = { userId: 'system', email: '', name: 'system', roles: [], via: 'system' };
+
+/**
+ * The operator's `npm run settings` / `settings:migrate`: whoever runs them holds the database and its
+ * encryption key, so they act with a platform admin's rights, under their own name: `cli` as the actor id
+ * and `cli (<os user>@<host>)` as its name in the audit log (the same name a platform admin's rights
+ * would never be granted to through the API: `via: 'system'` has no password, token or session).
+ */
+export function operatorPrincipal(who: string): Principal {
+  return { userId: 'cli', email: who, name: `cli (${who})`, roles: [{ role: 'platform_admin', scopeId: 'global' }], via: 'system' };
+}
 
 function matches(binding: RoleBinding, rule: Rule, action: Action, target: Target): boolean {
   if (binding.role !== rule.role) return false;
@@ -121,7 +138,7 @@ function matches(binding: RoleBinding, rule: Rule, action: Action, target: Targe
 }
 
 export function can(principal: Principal, action: Action, target: Target = {}): boolean {
-  if (principal.via === 'system') return SYSTEM_ACTIONS.includes(action);
+  if (principal.via === 'system' && SYSTEM_ACTIONS.includes(action)) return true;
   if (target.userId !== undefined && target.userId === principal.userId) {
     // everyone reads and writes their own preferences
     if (action === 'settings.read' || action === 'settings.write') return true;

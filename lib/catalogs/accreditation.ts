@@ -1150,6 +1150,23 @@ export const accreditationCatalog: Catalog = {
       source: 'seed',
     },
   ],
+  // Seed 003 §5.5.2 / §5.5.3: security and compliance drift is critical, secrets and limits a warning,
+  // the rest info; only the harmless display and cache keys of §5.5.3 are restored unattended.
+  drift: [
+    { match: 'cache.ttlMinutes', severity: 'info', autoRemediable: true },
+    { match: 'pagination.defaultPageSize', severity: 'info', autoRemediable: true },
+    { match: 'badge.defaultDpi', severity: 'info', autoRemediable: true },
+    { match: 'ui.defaultPageSize', severity: 'info', autoRemediable: true },
+    { match: 'category:auth', severity: 'critical' },
+    { match: 'category:compliance', severity: 'critical' },
+    { match: 'secret', severity: 'warning' },
+    { match: 'upload.max*', severity: 'warning' },
+    { match: 'email.dailySendLimit', severity: 'warning' },
+    { match: 'email.maxRetriesPerMessage', severity: 'warning' },
+    { match: 'workflow.batchApprovalLimit', severity: 'warning' },
+    { match: 'badge.maxReprintCount', severity: 'warning' },
+    { match: 'backup.*', severity: 'warning' },
+  ],
   flags: [
     { key: 'feature.bilateralScheduler', description: 'Bilateral meeting scheduling for head-of-state events', enabled: false, flagType: 'tenant_targeted' },
     { key: 'feature.digitalBadge', description: 'Apple/Google Wallet digital badge passes', enabled: false, flagType: 'tenant_targeted' },

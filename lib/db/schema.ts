@@ -15,6 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { TFlagType, TFlagVariant } from '@/lib/schemas/flags';
 import type { TQuota } from '@/lib/schemas/models';
+import type { TMigrationOperation } from '@/lib/schemas/migrations';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -358,4 +359,37 @@ export const backups = pgTable(
     content: bytea('content').notNull(),
   },
   (t) => [index('backups_created_idx').on(t.createdAt), index('backups_origin_idx').on(t.origin, t.createdAt)],
+);
+
+// ── issue 10: settings migrations and drift ──
+/**
+ * Settings migrations (seed 003 §3.5, §5.4): one row per migration file that ran. `checksum` is the
+ * SHA-256 of the file, so a file changed after it was applied is refused; `operations` are what its up()
+ * set, which drift detection expects to find still in place.
+ */
+export const settingsMigrations = pgTable('settings_migrations', {
+  version: text('version').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  checksum: text('checksum').notNull(),
+  status: text('status').$type<'applied' | 'rolled_back' | 'failed'>().notNull(),
+  operations: jsonb('operations').$type<TMigrationOperation[]>().notNull().default([]),
+  appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }),
+  appliedBy: text('applied_by'),
+  rolledBackAt: timestamp('rolled_back_at', { withTimezone: true, mode: 'date' }),
+  error: text('error'),
+  updatedAt: updatedAt(),
+});
+
+/** Drift reports (seed 003 §5.5) the daily job (or an operator) recorded; the dashboard shows the last. */
+export const driftReports = pgTable(
+  'drift_reports',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }).notNull(),
+    scopeId: text('scope_id').notNull(),
+    trigger: text('trigger').$type<'schedule' | 'cli'>().notNull(),
+    report: jsonb('report').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('drift_reports_checked_idx').on(t.checkedAt)],
 );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LEVEL_KEY_PATTERN, SETTING_KEY_PATTERN } from '@/lib/engine/patterns';
 import { ZLevelKey, ZSettingKey } from './common';
+import type { TDriftRule } from './drift';
 import type { TCatalogFlag } from './flags';
 
 export { LEVEL_KEY_PATTERN, SETTING_KEY_PATTERN, ZLevelKey, ZSettingKey };
@@ -111,4 +112,6 @@ export interface Catalog {
   definitions: TDefinitionInput[];
   /** Feature flags, created at global when missing (an admin's later changes are kept on reload). */
   flags?: TCatalogFlag[];
+  /** The drift table (seed 003 §5.5): severity and auto-remediation per key, first match wins. */
+  drift?: TDriftRule[];
 }

@@ -159,6 +159,20 @@ const NO_PRINCIPAL: Record<string, string> = {
   'setup/bootstrap.bootstrap': SETUP,
   'setup/status.isSetupComplete': SETUP,
   'setup/status.setupStatus': SETUP,
+  // issue 10: settings migrations and drift
+  'migrations/files.defaultMigrationsDir': INTERNAL,
+  'migrations/files.sha256': INTERNAL,
+  'migrations/files.byVersion': INTERNAL,
+  'migrations/files.listMigrationFiles': INTERNAL,
+  'migrations/files.loadMigration': INTERNAL,
+  'migrations/record.recordSteps': INTERNAL,
+  'migrations/status.migrationItems': INTERNAL,
+  'migrations/status.summarizeMigrations': INTERNAL,
+  'migrations/status.refuseModified': INTERNAL,
+  'migrations/create.createMigrationFile': 'operator command: writes a file in the project folder (npm run settings:migrate -- create); no HTTP route reaches it, no database',
+  'drift/detect.toReport': INTERNAL,
+  'drift/schedule.runDueDriftCheck': "the server's own daily job (and the operator CLI): reads as the system principal, which the policy grants drift.read",
+  'drift/schedule.startDriftSchedule': "the server's own daily job, started by server.ts",
 };
 
 /** Entry points that take a principal but act on the caller's own account only: nothing to decide. */
@@ -286,6 +300,14 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'settings/write.bulkSet': (w, f) => f(...args(w.app, w.low, { settings: [{ key: op.key, value: 6, scope: 'tenant-b' }] }, ctx)),
   'settings/write.revertValue': (w, f) => f(...args(w.app, w.low, 'auth.maxLoginAttempts', { scope: 'global', reason: 'why' }, ctx)),
   'settings/write.setValue': (w, f) => f(...args(w.app, w.low, 'auth.maxLoginAttempts', { value: 6, scope: 'tenant-b' }, ctx)),
+  'migrations/status.listMigrations': (w, f) => f(...args(w.app, w.low, 'migrations/settings')),
+  'migrations/status.verifyMigrations': (w, f) => f(...args(w.app, w.low, 'migrations/settings')),
+  'migrations/run.migrateUp': (w, f) => f(...args(w.app, w.low, { dir: 'migrations/settings', dryRun: true }, ctx)),
+  'migrations/run.migrateDown': (w, f) => f(...args(w.app, w.low, '001', { dir: 'migrations/settings' }, ctx)),
+  'drift/detect.findDrift': (w, f) => f(...args(w.app, w.low, 'tenant-b')),
+  'drift/detect.detectDrift': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' })),
+  'drift/remediate.remediateDrift': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' }, ctx)),
+  'drift/schedule.lastDriftReport': (w, f) => f(...args(w.app, w.low)),
 };
 
 /** Arguments of any shape: the service's own runtime checks are what this test exercises. */

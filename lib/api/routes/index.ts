@@ -16,9 +16,10 @@ import { compareRoutes } from './compare';
 import { versionsRoutes } from './versions';
 import { modelsRoutes } from './models';
 import { backupsRoutes } from './backups';
+import { lifecycleRoutes } from './lifecycle';
 
 /** Every API route, in one table: the router dispatches on it and the OpenAPI document is generated from it. */
-export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes(() => ROUTES), ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...exportImportRoutes, ...compareRoutes, ...versionsRoutes, ...modelsRoutes, ...backupsRoutes];
+export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes(() => ROUTES), ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...exportImportRoutes, ...compareRoutes, ...versionsRoutes, ...modelsRoutes, ...backupsRoutes, ...lifecycleRoutes];
 
 export const router = new Router(ROUTES);
 

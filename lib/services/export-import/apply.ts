@@ -64,7 +64,8 @@ export async function previewOrApply(app: App, principal: Principal, target: (db
     if (opts.ifMatch && plan.etag !== opts.ifMatch) {
       fail('VERSION_CONFLICT', 'The configuration changed since the preview (or the preview was of another file): preview again and confirm what you see', 'If-Match', { etag: plan.etag });
     }
-    const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: newId('cs'), at: new Date() };
+    // a caller that audits more of the same change (a settings migration's own entry) names the change set
+    const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: opts.change.changeSetId ?? newId('cs'), at: new Date() };
     const extra = (await opts.beforeApply?.(tx, ctx, (c) => invalidate.push(c))) ?? {};
     const applied = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, invalidate);
     await notifyChanges(tx, invalidate, (c) => app.caches.notification(c));

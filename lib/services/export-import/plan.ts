@@ -118,7 +118,7 @@ export async function computePlan(app: App, principal: Principal, db: Executor, 
     changes,
     summary: summarize(changes),
     etag: diffEtag(changes),
-    // unchanged items are not rewritten: no version bump, no audit entry for a non-change
+    // unchanged items are neither rewritten nor audited (a no-op must not bump versions or fill the log)
     valueWrites: values.filter((v) => v.write && v.change.action !== 'invalid' && v.change.action !== 'unchanged').map((v) => v.write!),
     valueDeletes: deletes.filter((d) => d.remove).map((d) => d.remove!),
     flagWrites: flags.writes,
