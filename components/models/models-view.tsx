@@ -15,7 +15,12 @@ import { QuotaPanel } from './quota-panel';
 import { scopeQuery, templatesQuery, type ScopeData } from './queries';
 import { scopeLabel, scopeTree, type ScopeOption } from '@/lib/client/scope-tree';
 
-export type { ScopeOption };
+
+interface Props {
+  scopes: ScopeOption[];
+  initial: ScopeData & { scope: string; templates: TModelTemplate[] };
+  mayKeepPresets: boolean;
+}
 
 /** The /models page: providers at a scope, quotas and usage there, and the parameter presets. */
 export function ModelsView({ scopes, initial, mayKeepPresets }: Props) {
