@@ -7,6 +7,7 @@ import type { TApplied, TPreview } from '@/lib/schemas/export-import';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
+import { cn } from '@/components/ui/cn';
 import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Textarea } from '@/components/ui/input';
@@ -24,16 +25,17 @@ interface Props {
   onApplied: (applied: TApplied) => void;
   /** Above the table: e.g. the revert page's "force" choice. */
   notice?: ReactNode;
+  className?: string;
 }
 
 /** The diff of a preview, and its confirmation with a reason; only what was previewed is applied. */
-export function DiffReview({ preview, title, verb, confirm, previewAgain, onApplied, notice }: Props) {
+export function DiffReview({ preview, title, verb, confirm, previewAgain, onApplied, notice, className }: Props) {
   const [open, setOpen] = useState(false);
   const { summary } = preview;
   const changing = summary.toCreate + summary.toUpdate + summary.toDelete;
   const blocked = summary.invalid > 0;
   return (
-    <Card className="mt-4" aria-labelledby="diff-title">
+    <Card className={cn('mt-4 min-w-0', className)} aria-labelledby="diff-title">
       <CardHeader
         id="diff-title"
         title={title}
