@@ -35,7 +35,7 @@ export function DiffReview({ preview, title, verb, confirm, previewAgain, onAppl
   const changing = summary.toCreate + summary.toUpdate + summary.toDelete;
   const blocked = summary.invalid > 0;
   return (
-    <Card className={cn('mt-4 min-w-0', className)} aria-labelledby="diff-title">
+    <Card className={cn('min-w-0', className ?? 'mt-4')} aria-labelledby="diff-title">
       <CardHeader
         id="diff-title"
         title={title}

@@ -123,7 +123,7 @@ export function ImportCard({ scopes }: { scopes: ScopeOption[] }) {
       {preview.data && !applied && (
         <DiffReview
           key={preview.data.etag}
-          className="mt-0 lg:col-span-2"
+          className="lg:col-span-2"
           preview={preview.data}
           title={`What importing ${chosen?.file.name ?? 'the file'} would change`}
           verb="Import"
