@@ -38,7 +38,7 @@ export default async function VersionsPage({ searchParams }: { searchParams: Sea
     <>
       <PageHeader title="Versions" description="Every change to the configuration, one change set per save, bulk write, import or promote. Open one to see its diff, or revert it." />
       <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <Card className="min-w-0" aria-label="Change sets">
+        <Card className="min-w-0" aria-label="All change sets">
           <VersionList versions={list.versions} selected={sp.id} href={(id) => href({ page, id })} />
           {list.total > 0 && <Pager page={page} pageSize={pageSize} total={list.total} noun={['change set', 'change sets']} href={(p) => href({ page: p, id: sp.id })} />}
         </Card>
