@@ -57,7 +57,7 @@ test('export a scope, import an edited file: invalid rows explained, a stale pre
   await expect(page.getByRole('heading', { name: 'Import / export', level: 1 })).toBeVisible();
 
   const exportCard = page.getByRole('region', { name: 'Export', exact: true });
-  await exportCard.getByLabel('Scope').selectOption(A.id);
+  await exportCard.getByLabel('Scope', { exact: true }).selectOption(A.id);
   await exportCard.getByLabel('Category').selectOption('waitlist');
   const [download] = await Promise.all([page.waitForEvent('download'), exportCard.getByRole('link', { name: 'Download' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^switchboard-lifecycle-a-waitlist-.*\.json$/);

@@ -46,7 +46,7 @@ export function CompareTable({ answer, onlyDiff, selected, onSelect }: { answer:
           <Th>Key</Th>
           <Th>{answer.left.id}</Th>
           <Th>{answer.right.id}</Th>
-          <Th>Status</Th>
+          <Th className="hidden sm:table-cell">Status</Th>
         </tr>
       </THead>
       <TBody>
@@ -61,15 +61,16 @@ export function CompareTable({ answer, onlyDiff, selected, onSelect }: { answer:
                 onChange={(e) => onSelect({ ...selected, keys: toggle(selected.keys, s.key, e.target.checked) })}
               />
             </Td>
-            <Td className="min-w-40">
+            <Td className="sm:min-w-40">
               <span className="font-mono text-xs break-all">{s.key}</span>
               <span className="block text-xs text-zinc-600 dark:text-zinc-400">{s.label}</span>
+              <Badge tone={TONE[s.status]} className="mt-1 sm:hidden">
+                {LABEL[s.status]}
+              </Badge>
             </Td>
-            <Side value={s.left.value} from={s.left.resolvedFrom} locked={s.left.locked} />
-            <Side value={s.right.value} from={s.right.resolvedFrom} locked={s.right.locked} />
-            <Td>
-              <Badge tone={TONE[s.status]}>{LABEL[s.status]}</Badge>
-            </Td>
+            <Side side={s.left} />
+            <Side side={s.right} />
+            <StatusCell status={s.status} />
           </Tr>
         ))}
         {flags.map((f) => (
@@ -83,15 +84,16 @@ export function CompareTable({ answer, onlyDiff, selected, onSelect }: { answer:
                 onChange={(e) => onSelect({ ...selected, flags: toggle(selected.flags, f.key, e.target.checked) })}
               />
             </Td>
-            <Td className="min-w-40">
+            <Td className="sm:min-w-40">
               <span className="font-mono text-xs break-all">{f.key}</span>
               <span className="block text-xs text-zinc-600 dark:text-zinc-400">flag</span>
+              <Badge tone={TONE[f.status]} className="mt-1 sm:hidden">
+                {LABEL[f.status]}
+              </Badge>
             </Td>
             <FlagSide side={f.left} />
             <FlagSide side={f.right} />
-            <Td>
-              <Badge tone={TONE[f.status]}>{LABEL[f.status]}</Badge>
-            </Td>
+            <StatusCell status={f.status} />
           </Tr>
         ))}
       </TBody>
@@ -99,13 +101,22 @@ export function CompareTable({ answer, onlyDiff, selected, onSelect }: { answer:
   );
 }
 
-function Side({ value, from, locked }: { value: unknown; from: string; locked: boolean }) {
+const StatusCell = ({ status }: { status: Status }) => (
+  <Td className="hidden sm:table-cell">
+    <Badge tone={TONE[status]}>{LABEL[status]}</Badge>
+  </Td>
+);
+
+/** A resolved value and where it comes from: "from lifecycle-a (tenant)", "from global", "from default". */
+function Side({ side }: { side: TCompareItem['left'] }) {
+  const where = side.resolvedScopeId ?? side.resolvedFrom;
   return (
-    <Td className="min-w-32">
-      <span className="font-mono text-xs break-all">{compactJson(value, 60)}</span>
+    <Td className="sm:min-w-32">
+      <span className="font-mono text-xs break-all">{compactJson(side.value, 60)}</span>
       <span className="block text-xs text-zinc-600 dark:text-zinc-400">
-        from {from}
-        {locked && ' · locked'}
+        from {where}
+        {where !== side.resolvedFrom && ` (${side.resolvedFrom})`}
+        {side.locked && ' · locked'}
       </span>
     </Td>
   );
@@ -113,7 +124,7 @@ function Side({ value, from, locked }: { value: unknown; from: string; locked: b
 
 function FlagSide({ side }: { side: TCompareAnswer['flags'][number]['left'] }) {
   return (
-    <Td className="min-w-32">
+    <Td className="sm:min-w-32">
       {side ? (
         <>
           <span className="text-xs font-medium">{side.enabled ? 'on' : 'off'}</span>
