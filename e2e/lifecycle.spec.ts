@@ -139,10 +139,11 @@ test('a change set appears in Versions and is reverted; a later change refuses a
   await page.getByRole('link', { name: 'Versions' }).first().click();
   await expect(page.getByRole('heading', { name: 'Versions', level: 1 })).toBeVisible();
   const list = page.getByRole('region', { name: 'All change sets' });
+  const detail = page.getByRole('region', { name: /^Change set / });
   // newest first: the promote is at the top
   await expect(list.getByRole('link').first()).toContainText('e2e promote to B');
   await list.getByRole('link', { name: /e2e promote to B/ }).first().click();
-  const detail = page.getByRole('region', { name: /^Change set / });
+  await expect(detail).toContainText('e2e promote to B');
   await expect(detail.getByRole('row', { name: new RegExp(KEY) })).toContainText(`at ${B.id}`);
   await detail.getByRole('button', { name: 'Revert…' }).click();
   let diff = page.getByRole('region', { name: /^Reverting change set/ });
@@ -162,6 +163,8 @@ test('a change set appears in Versions and is reverted; a later change refuses a
   await put(A.id, 15);
   await page.reload();
   await list.getByRole('link', { name: /e2e import of the edited file/ }).first().click();
+  // the page shows the import's change set (not the one open before the click)
+  await expect(detail).toContainText('e2e import of the edited file');
   await detail.getByRole('button', { name: 'Revert…' }).click();
   diff = page.getByRole('region', { name: /^Reverting change set/ });
   await expect(diff.getByRole('row', { name: new RegExp(KEY) })).toContainText('Changed again later');
