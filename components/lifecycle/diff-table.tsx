@@ -47,7 +47,7 @@ export function DiffTable({ changes, summary, label }: { changes: TChange[]; sum
                 <Td>
                   <Badge tone={TONE[c.action]}>{c.action}</Badge>
                 </Td>
-                <Td className="min-w-40">
+                <Td className="sm:min-w-40">
                   <span className="font-mono text-xs break-all">{c.key}</span>
                   <span className="block text-xs text-zinc-600 dark:text-zinc-400">
                     {c.kind} {c.scope && `at ${c.scope}`}
@@ -59,7 +59,7 @@ export function DiffTable({ changes, summary, label }: { changes: TChange[]; sum
                     </p>
                   )}
                 </Td>
-                <Td className="min-w-48 font-mono text-xs">
+                <Td className="font-mono text-xs sm:min-w-48">
                   <ValueChange change={c} />
                 </Td>
               </Tr>

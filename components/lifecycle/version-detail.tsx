@@ -65,15 +65,15 @@ export function VersionDetail({ version: v }: { version: TVersionDetail }) {
           <TBody>
             {v.changes.map((c) => (
               <Tr key={c.auditId}>
-                <Td className="min-w-40">
+                <Td className="sm:min-w-40">
                   <span className="font-mono text-xs break-all">{c.key ?? c.action}</span>
                   <span className="block text-xs text-zinc-600 dark:text-zinc-400">
                     {c.action}
                     {c.scope && ` at ${c.scope}`}
                   </span>
                 </Td>
-                <Td className="min-w-48 font-mono text-xs break-all">
-                  <span className="text-zinc-500 line-through dark:text-zinc-400">{c.oldValue == null ? '(none)' : compactJson(c.oldValue, 60)}</span>
+                <Td className="font-mono sm:min-w-48 text-xs break-all">
+                  {c.oldValue == null ? <span className="text-zinc-500 dark:text-zinc-400">(none)</span> : <span className="text-zinc-500 line-through dark:text-zinc-400">{compactJson(c.oldValue, 60)}</span>}
                   {' → '}
                   <span className="font-semibold">{c.newValue == null ? '(none)' : compactJson(c.newValue, 60)}</span>
                 </Td>

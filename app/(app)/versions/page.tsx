@@ -42,7 +42,8 @@ export default async function VersionsPage({ searchParams }: { searchParams: Sea
           <VersionList versions={list.versions} selected={sp.id} href={(id) => href({ page, id })} />
           {list.total > 0 && <Pager page={page} pageSize={pageSize} total={list.total} noun={['change set', 'change sets']} href={(p) => href({ page: p, id: sp.id })} />}
         </Card>
-        <div className="min-w-0">
+        {/* on phones an open change set comes first, above the list */}
+        <div className={detail ? 'order-first min-w-0 lg:order-none' : 'min-w-0'}>
           {detail && 'missing' in detail && <Alert tone="danger">{detail.missing}</Alert>}
           {detail && !('missing' in detail) && <VersionDetail key={detail.id} version={detail} />}
           {!detail && list.total > 0 && <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">Open a change set to see what it changed.</p>}
