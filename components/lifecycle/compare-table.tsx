@@ -111,7 +111,7 @@ const StatusCell = ({ status }: { status: Status }) => (
 function Side({ side }: { side: TCompareItem['left'] }) {
   const where = side.resolvedScopeId ?? side.resolvedFrom;
   return (
-    <Td className="sm:min-w-32">
+    <Td className="min-w-20 sm:min-w-32">
       <span className="font-mono text-xs break-all">{compactJson(side.value, 60)}</span>
       <span className="block text-xs text-zinc-600 dark:text-zinc-400">
         from {where}
@@ -124,7 +124,7 @@ function Side({ side }: { side: TCompareItem['left'] }) {
 
 function FlagSide({ side }: { side: TCompareAnswer['flags'][number]['left'] }) {
   return (
-    <Td className="sm:min-w-32">
+    <Td className="min-w-20 sm:min-w-32">
       {side ? (
         <>
           <span className="text-xs font-medium">{side.enabled ? 'on' : 'off'}</span>

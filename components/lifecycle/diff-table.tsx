@@ -59,7 +59,7 @@ export function DiffTable({ changes, summary, label }: { changes: TChange[]; sum
                     </p>
                   )}
                 </Td>
-                <Td className="font-mono text-xs sm:min-w-48">
+                <Td className="min-w-20 font-mono text-xs sm:min-w-48">
                   <ValueChange change={c} />
                 </Td>
               </Tr>

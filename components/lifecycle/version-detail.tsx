@@ -72,7 +72,7 @@ export function VersionDetail({ version: v }: { version: TVersionDetail }) {
                     {c.scope && ` at ${c.scope}`}
                   </span>
                 </Td>
-                <Td className="font-mono sm:min-w-48 text-xs break-all">
+                <Td className="min-w-20 font-mono text-xs break-all sm:min-w-48">
                   {c.oldValue == null ? <span className="text-zinc-500 dark:text-zinc-400">(none)</span> : <span className="text-zinc-500 line-through dark:text-zinc-400">{compactJson(c.oldValue, 60)}</span>}
                   {' → '}
                   <span className="font-semibold">{c.newValue == null ? '(none)' : compactJson(c.newValue, 60)}</span>
