@@ -6,7 +6,7 @@ import { ensureSetUp, signIn } from './support';
  * with no `securitypolicyviolation` and no console error, while an injected inline script is refused.
  * The other security headers are on pages and API responses alike (lib/security/headers.ts).
  */
-const PAGES = ['/', '/settings', '/preferences', '/flags', '/audit', '/users', '/tokens', '/docs'];
+const PAGES = ['/', '/settings', '/preferences', '/flags', '/audit', '/import-export', '/compare', '/versions', '/users', '/tokens', '/docs'];
 
 declare global {
   interface Window {
@@ -52,7 +52,7 @@ test.beforeEach(async ({ page, request }) => {
 });
 
 test('every page renders and hydrates under the CSP, with a fresh nonce each time', async ({ page }) => {
-  test.setTimeout(300_000); // eight pages, on a machine shared with other builds
+  test.setTimeout(300_000); // eleven pages, on a machine shared with other builds
   const problems = watch(page);
   const signinRes = await page.goto('/signin');
   const first = expectPageHeaders(signinRes);

@@ -13,36 +13,13 @@ import { PresetsPanel } from './presets-panel';
 import { ProviderCard } from './provider-card';
 import { QuotaPanel } from './quota-panel';
 import { scopeQuery, templatesQuery, type ScopeData } from './queries';
+import { scopeLabel, scopeTree, type ScopeOption } from '@/lib/client/scope-tree';
 
-export interface ScopeOption {
-  id: string;
-  name: string;
-  level: string;
-  parentId: string | null;
-}
 
 interface Props {
   scopes: ScopeOption[];
   initial: ScopeData & { scope: string; templates: TModelTemplate[] };
   mayKeepPresets: boolean;
-}
-
-/** Indents each scope under its parent, global first. */
-function scopeTree(scopes: ScopeOption[]): { scope: ScopeOption; depth: number }[] {
-  const out: { scope: ScopeOption; depth: number }[] = [];
-  const walk = (parentId: string | null, depth: number) => {
-    for (const s of scopes.filter((x) => x.parentId === parentId && x.id !== parentId)) {
-      out.push({ scope: s, depth });
-      walk(s.id, depth + 1);
-    }
-  };
-  walk(null, 0);
-  // scopes whose parent the caller cannot see (a tenant admin's tenant) start their own tree
-  for (const s of scopes) if (!out.some((o) => o.scope.id === s.id) && !scopes.some((p) => p.id === s.parentId)) {
-    out.push({ scope: s, depth: 0 });
-    walk(s.id, 1);
-  }
-  return out;
 }
 
 /** The /models page: providers at a scope, quotas and usage there, and the parameter presets. */
@@ -70,7 +47,7 @@ export function ModelsView({ scopes, initial, mayKeepPresets }: Props) {
               <Select {...p} value={scope} onChange={(e) => choose(e.target.value)} className="min-w-56">
                 {tree.map(({ scope: s, depth }) => (
                   <option key={s.id} value={s.id}>
-                    {`${'\u00a0\u00a0'.repeat(depth)}${s.name}${s.level === 'global' ? '' : ` (${s.level})`}`}
+                    {scopeLabel({ scope: s, depth })}
                   </option>
                 ))}
               </Select>

@@ -9,7 +9,9 @@ export interface NavItem {
   label: string;
 }
 
-type Rule = 'everyone' | Action;
+// 'admins': platform and tenant admins (each within their reach, which the API enforces): the
+// configuration lifecycle pages (import / export, compare and promote, versions) are theirs alone.
+type Rule = 'everyone' | 'admins' | Action;
 
 const PAGES: (NavItem & { rule: Rule })[] = [
   { href: '/', label: 'Dashboard', rule: 'everyone' },
@@ -18,6 +20,9 @@ const PAGES: (NavItem & { rule: Rule })[] = [
   { href: '/flags', label: 'Flags', rule: 'flags.read' },
   { href: '/models', label: 'Models', rule: 'models.write' },
   { href: '/audit', label: 'Audit', rule: 'audit.read' },
+  { href: '/import-export', label: 'Import / export', rule: 'admins' },
+  { href: '/compare', label: 'Compare', rule: 'admins' },
+  { href: '/versions', label: 'Versions', rule: 'admins' },
   { href: '/users', label: 'Users', rule: 'users.read' },
   { href: '/tokens', label: 'Tokens', rule: 'everyone' },
   { href: '/docs', label: 'API docs', rule: 'everyone' },
@@ -27,6 +32,7 @@ const PAGES: (NavItem & { rule: Rule })[] = [
 const canSomewhere = (p: Principal, action: Action) => p.roles.some((r) => can(p, action, { scopePath: [r.scopeId] }));
 
 function allowed(p: Principal, rule: Rule): boolean {
+  if (rule === 'admins') return p.roles.some((r) => r.role === 'platform_admin' || r.role === 'tenant_admin');
   return rule === 'everyone' || canSomewhere(p, rule);
 }
 

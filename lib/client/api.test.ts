@@ -20,6 +20,19 @@ describe('api (the web app fetch wrapper)', () => {
     expect(init.headers).toMatchObject({ [CSRF_HEADER]: '1', 'content-type': 'application/json' });
   });
 
+  it('sends a FormData body (a file upload) as it is, letting fetch set the multipart type', async () => {
+    const fetch = respond(200, { preview: true });
+    vi.stubGlobal('fetch', fetch);
+    const form = new FormData();
+    form.set('file', new Blob(['{"version":"1.0"}'], { type: 'application/json' }), 'export.json');
+    await api.post('/settings/import', form, { params: { preview: true }, headers: { 'if-match': '"x"' } });
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/v1/settings/import?preview=true');
+    expect(init.body).toBe(form);
+    expect(init.headers).not.toHaveProperty('content-type');
+    expect(init.headers).toMatchObject({ [CSRF_HEADER]: '1', 'if-match': '"x"' });
+  });
+
   it('throws the API error as an ApiError with code, field and status', async () => {
     vi.stubGlobal('fetch', respond(400, { error: { code: 'INVALID_SETTING_VALUE', message: 'must be at most 100', field: 'auth.maxLoginAttempts' } }));
     const err = await api.put('/settings/auth.maxLoginAttempts', { value: 1000 }).catch((e) => e);

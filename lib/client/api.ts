@@ -34,8 +34,9 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
   try {
     res = await fetch(url, {
       method,
-      headers: { accept: 'application/json', [CSRF_HEADER]: '1', ...(body !== undefined && { 'content-type': 'application/json' }), ...opts.headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // a FormData body (a file upload) sets its own multipart content type
+      headers: { accept: 'application/json', [CSRF_HEADER]: '1', ...(body !== undefined && !(body instanceof FormData) && { 'content-type': 'application/json' }), ...opts.headers },
+      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
       credentials: 'same-origin',
       signal: opts.signal,
     });
