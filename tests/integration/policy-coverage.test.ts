@@ -193,6 +193,8 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'documents/write.resetUserDocument': (w, f) => f(...args(w.app, w.low, {}, ctx)),
   'flags/evaluate.evaluateOne': (w, f) => f(...args(w.app, w.low, 'feature.x', { scope: 'tenant-b' })),
   'flags/evaluate.flagEvaluator': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' })),
+  // issue 11: the SDK's snapshot
+  'sdk/snapshot.sdkSnapshot': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' })),
   'flags/read.flagMatrix': (w, f) => f(...args(w.app, w.low)),
   'flags/read.getFlag': (w, f) => f(...args(w.app, w.low, 'feature.x', {})),
   'flags/read.listFlags': (w, f) => f(...args(w.app, w.low, page)),
