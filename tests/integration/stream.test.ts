@@ -21,7 +21,7 @@ beforeAll(async () => {
   admin = await bootstrapped(s, 'accreditation');
   await createScopes(s, admin, WORLD);
   memberA = await person(s, admin, 'Member A', [{ role: 'member', scopeId: 'tenant-a' }]);
-});
+}, 120_000);
 afterAll(async () => {
   for (const c of open) c.close();
   await s?.close();
