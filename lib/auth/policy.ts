@@ -46,7 +46,8 @@ export type Action =
   | 'models.read' // AI model configurations and quotas at a scope
   | 'models.write' // change them (quotas and provider restrictions: only from the scope above, see lib/services/models)
   | 'models.use' // check a provider and record metered usage at a scope (services acting through a token)
-  | 'models.useKey'; // receive a provider's API key in plain text from check (where the key is stored)
+  | 'models.useKey' // receive a provider's API key in plain text from check (where the key is stored)
+  | 'maintenance.bypass'; // keep changing things while maintenance mode is on (issue 11: platform admins only)
 
 /** What an action is aimed at. */
 export interface Target {

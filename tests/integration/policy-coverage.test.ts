@@ -121,6 +121,12 @@ const NO_PRINCIPAL: Record<string, string> = {
   'registry/read.listDefinitions': PUBLIC_REGISTRY,
   'registry/read.listCategories': PUBLIC_REGISTRY,
   'scopes/path.getLevels': 'the hierarchy levels are readable by every signed-in caller (API.md)',
+  // issue 11: live changes and maintenance mode
+  'maintenance/state.maintenanceState': 'maintenance mode and its message are shown to every caller (the banner, 503 answers)',
+  'maintenance/state.isMaintenanceKey': INTERNAL,
+  'stream/hub.Hub': 'the fan-out of changes: every subscriber filters what it sends through stream/values.eventData',
+  'stream/hub.hubOf': INTERNAL,
+  'stream/hub.isEventId': INTERNAL,
   'scopes/path.scopePath': INTERNAL,
   'scopes/path.loadPathWithValues': INTERNAL,
   'scopes/path.pathIds': INTERNAL,
@@ -261,6 +267,11 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'settings/write.bulkSet': (w, f) => f(...args(w.app, w.low, { settings: [{ key: op.key, value: 6, scope: 'tenant-b' }] }, ctx)),
   'settings/write.revertValue': (w, f) => f(...args(w.app, w.low, 'auth.maxLoginAttempts', { scope: 'global', reason: 'why' }, ctx)),
   'settings/write.setValue': (w, f) => f(...args(w.app, w.low, 'auth.maxLoginAttempts', { value: 6, scope: 'tenant-b' }, ctx)),
+  // issue 11: live changes and maintenance mode
+  'maintenance/state.refuseDuringMaintenance': (w, f) => f(...args(w.app, w.low)),
+  'stream/subscribe.openStream': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' }, { reauthenticate: async () => null })),
+  'stream/values.eventData': (w, f) =>
+    f(...args(w.app, w.low, {}, { seq: 1, id: '00000000-1', type: 'setting.changed', key: 'auth.maxLoginAttempts', scopeId: 'tenant-b', version: 1, at: '', memo: new Map() })),
 };
 
 /** Arguments of any shape: the service's own runtime checks are what this test exercises. */

@@ -15,10 +15,11 @@ import { exportImportRoutes } from './export-import';
 import { compareRoutes } from './compare';
 import { versionsRoutes } from './versions';
 import { modelsRoutes } from './models';
+import { streamRoutes } from './stream';
 import { sdkRoutes } from './sdk';
 
 /** Every API route, in one table: the router dispatches on it and the OpenAPI document is generated from it. */
-export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes(() => ROUTES), ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...exportImportRoutes, ...compareRoutes, ...versionsRoutes, ...modelsRoutes, ...sdkRoutes];
+export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes(() => ROUTES), ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...exportImportRoutes, ...compareRoutes, ...versionsRoutes, ...modelsRoutes, ...streamRoutes, ...sdkRoutes];
 
 export const router = new Router(ROUTES);
 

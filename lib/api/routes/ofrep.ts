@@ -140,6 +140,7 @@ export const ofrepRoutes = [
   route({
     method: 'POST',
     path: '/ofrep/v1/evaluate/flags/:key',
+    duringMaintenance: true,
     summary: 'OFREP single evaluation of a flag for a context',
     tags,
     response: ZOfrepSuccess,
@@ -163,6 +164,7 @@ export const ofrepRoutes = [
   route({
     method: 'POST',
     path: '/ofrep/v1/evaluate/flags',
+    duringMaintenance: true,
     summary: 'OFREP bulk evaluation of every flag at the context’s scope: { flags: [...] } with an ETag; If-None-Match → 304',
     tags,
     response: ZOfrepBulkAnswer,
