@@ -193,3 +193,55 @@ describe('offline', () => {
     expect(sb.get('catering.bufferPercentage')).toBe(value);
   });
 });
+
+describe('live, from the change stream', () => {
+  it('follows the stream: a write on the server reaches watch() callbacks, and a flag change re-evaluates', async () => {
+    const sb = await open({ url: s.url, token: member.token, context: { scope: 'event-a1' } });
+    await expect.poll(() => sb.status().state, { timeout: 5000 }).toBe('live');
+    const seen: unknown[] = [];
+    const stop = sb.watch('catering.bufferPercentage', (c) => seen.push(c.value));
+    const started = Date.now();
+    expectStatus(await s.api('PUT', '/api/v1/settings/catering.bufferPercentage', { token: admin, body: { scope: 'tenant-a', value: 23 } }), 200);
+    await expect.poll(() => seen, { timeout: 3000, interval: 5 }).toEqual([23]);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(sb.get('catering.bufferPercentage')).toBe(23);
+
+    const flagChanges: string[] = [];
+    sb.watch('feature.rollout', (c) => flagChanges.push(`${c.kind}:${c.key}`));
+    expectStatus(await s.api('PUT', '/api/v1/flags/feature.rollout', { token: admin, body: { rolloutPercentage: 100 } }), 200);
+    await expect.poll(() => flagChanges, { timeout: 3000, interval: 5 }).toEqual(['flag:feature.rollout']);
+    expect(Array.from({ length: 50 }, (_, i) => sb.isEnabled('feature.rollout', { userId: `late-${i}` })).every(Boolean)).toBe(true);
+    // and the server agrees
+    expect(expectStatus(await s.api('GET', '/api/v1/flags/feature.rollout/evaluate?scope=event-a1&userId=late-1', { token: member.token }), 200).enabled).toBe(true);
+
+    stop();
+    expectStatus(await s.api('PUT', '/api/v1/settings/catering.bufferPercentage', { token: admin, body: { scope: 'tenant-a', value: 24 } }), 200);
+    await expect.poll(() => sb.get('catering.bufferPercentage'), { timeout: 3000 }).toBe(24);
+    expect(seen).toEqual([23]); // unsubscribed
+    expectStatus(await s.api('PUT', '/api/v1/flags/feature.rollout', { token: admin, body: { rolloutPercentage: 30 } }), 200);
+  });
+
+  it('the OpenFeature local provider answers like the server and emits ConfigurationChanged on a flag change', async () => {
+    const { OpenFeature, ProviderEvents } = await import('@openfeature/server-sdk');
+    const { SwitchboardLocalProvider } = await import('@/lib/sdk/openfeature-local');
+    const sb = await open({ url: s.url, token: member.token, context: { scope: 'tenant-a' } });
+    await expect.poll(() => sb.status().state, { timeout: 5000 }).toBe('live');
+    const domain = 'sdk-local-test';
+    await OpenFeature.setProviderAndWait(domain, new SwitchboardLocalProvider(sb));
+    const client = OpenFeature.getClient(domain);
+    for (let i = 0; i < 20; i++) {
+      const server = expectStatus(await s.api('GET', `/api/v1/flags/feature.layout/evaluate?scope=tenant-a&userId=of-${i}`, { token: member.token }), 200);
+      const details = await client.getStringDetails('feature.layout', 'none', { targetingKey: `of-${i}` });
+      expect(details.value).toBe(server.enabled ? server.value : 'none');
+      expect(details.flagMetadata.reason).toBe(server.reason);
+    }
+    expect((await client.getBooleanDetails('feature.nope', false, { targetingKey: 'x' })).errorCode).toBe('FLAG_NOT_FOUND');
+    expect((await client.getBooleanDetails('feature.rollout', false, {})).errorCode).toBe('TARGETING_KEY_MISSING');
+    const changed: string[][] = [];
+    client.addHandler(ProviderEvents.ConfigurationChanged, (e) => changed.push(e?.flagsChanged ?? []));
+    expectStatus(await s.api('PUT', '/api/v1/flags/feature.staffOnly', { token: admin, body: { enabledForRoles: ['staff', 'crew'] } }), 200);
+    await expect.poll(() => changed, { timeout: 3000, interval: 5 }).toEqual([['feature.staffOnly']]);
+    expect(await client.getBooleanValue('feature.staffOnly', false, { targetingKey: 'c', role: 'crew' })).toBe(true);
+    await OpenFeature.clearProviders();
+  });
+});
