@@ -7,19 +7,28 @@ import type { TSdkSnapshot } from '@/lib/schemas/sdk';
 import type { EvalContext } from './types';
 
 // a user's buckets for a flag never change; a bounded memo saves rehashing on repeated evaluations
-const MEMO_MAX = 10_000;
+const MEMO_MAX = 50_000;
 
 export class LocalFlags {
   private readonly rules = new Map<string, FlagRule>();
-  private readonly memo = new Map<string, FlagBuckets>();
+  /** flag key → user id → buckets (two levels: no key concatenation per call). */
+  private readonly memo = new Map<string, Map<string, FlagBuckets>>();
+  private memoSize = 0;
+  /** Reused for every evaluation (only expiry reads it): no Date allocated per call. */
+  private readonly clock = new Date();
   private readonly lookup = (key: string) => this.rules.get(key);
   private readonly buckets = (flagKey: string, userId: string): FlagBuckets => {
-    const id = flagKey + '\u0000' + userId;
-    let b = this.memo.get(id);
+    let users = this.memo.get(flagKey);
+    if (users === undefined) this.memo.set(flagKey, (users = new Map()));
+    let b = users.get(userId);
     if (b === undefined) {
-      if (this.memo.size >= MEMO_MAX) this.memo.clear();
+      if (this.memoSize >= MEMO_MAX) {
+        for (const m of this.memo.values()) m.clear();
+        this.memoSize = 0;
+      }
       b = flagBuckets(flagKey, userId);
-      this.memo.set(id, b);
+      users.set(userId, b);
+      this.memoSize++;
     }
     return b;
   };
@@ -44,7 +53,11 @@ export class LocalFlags {
     return [...this.rules.keys()];
   }
 
-  evaluate(key: string, ctx: EvalContext, now = new Date()): FlagEvaluation {
+  evaluate(key: string, ctx: EvalContext, now?: Date): FlagEvaluation {
+    if (now === undefined) {
+      now = this.clock;
+      now.setTime(Date.now());
+    }
     return evaluateFlag(key, { userId: ctx.userId, role: ctx.role, now }, this.lookup, this.buckets);
   }
 }
