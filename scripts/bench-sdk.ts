@@ -9,8 +9,10 @@
  *   evaluation is what is measured, so no Unleash server is needed (bench:peer runs one for the HTTP race);
  * - measures with mitata, warm: `get`, `isEnabled` with a new user id each call (Switchboard and Unleash,
  *   cycling the 16 flags), `isEnabled` for a returning user (the bucket memo);
- * - then 200 writes through the API, each timed until the SDK's `watch` callback has the new value
- *   (same instance, over the change stream).
+ * - then writes through the API, each timed until the SDK's `watch` callback has the new value: 200 on
+ *   the same instance (PGlite), and 300 written on instance A while the SDK follows instance B, two
+ *   instances in this process on one fresh PostgreSQL database (BENCH_DATABASE_URL / DATABASE_URL,
+ *   default postgres://postgres@127.0.0.1:5432/postgres; dropped at the end; `--no-pg` skips it).
  * Prints p50 / p99 / mean; writes bench-results/sdk.json. The machine is shared: figures are noisy.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,10 +27,11 @@ import { do_not_optimize, measure } from 'mitata';
 import { serveApi } from '@/lib/api/node';
 import { router } from '@/lib/api/routes';
 import { openDatabase } from '@/lib/db/client';
-import { createSwitchboard } from '@/lib/sdk/client';
+import { createSwitchboard, type Switchboard } from '@/lib/sdk/client';
 import { createApp } from '@/lib/services/kernel/app';
 import { createSecretBox } from '@/lib/services/kernel/secrets';
 import { stampPeer } from '@/lib/security/client-ip';
+import { createBenchDatabase } from './bench/database';
 import { PEER_FLAGS } from './bench/peer-flags';
 
 const log = (msg: string) => console.log(`[bench:sdk] ${msg}`);
@@ -36,15 +39,22 @@ const USERS = 1 << 20;
 const users = Array.from({ length: USERS }, (_, i) => `user-${i}`);
 const cleanups: (() => unknown)[] = [];
 
-async function startSwitchboard() {
-  const app = await createApp(await openDatabase({ dataDir: 'memory' }), createSecretBox([randomBytes(32)]));
+const SECRET_KEYS = [randomBytes(32)];
+
+/** One Switchboard instance in this process: its own App (caches, LISTEN connection) and HTTP server. */
+async function startInstance(databaseUrl?: string) {
+  const app = await createApp(await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir: 'memory' }), createSecretBox(SECRET_KEYS));
   const server = http.createServer((req, res) => {
     stampPeer(req);
     void serveApi(router, req, res, app);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   cleanups.push(() => app.close(), () => server.closeAllConnections(), () => new Promise((r) => server.close(r)));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function startSwitchboard(databaseUrl?: string) {
+  const url = await startInstance(databaseUrl);
   const call = async (method: string, p: string, body: unknown, token?: string) => {
     const res = await fetch(url + p, { method, headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${method} ${p} → ${res.status}: ${await res.text()}`);
@@ -125,30 +135,53 @@ async function main() {
     log(`${name}: p50 ${us(s.p50)} µs, p99 ${us(s.p99)} µs, mean ${us(s.avg)} µs`);
   }
 
-  // write → watch on the same instance
+  const same = await writeToWatch(sb, sbServer, 200);
+  log(`write → SDK watch (same instance, PGlite, 200 writes, the write request included): p50 ${same.p50.toFixed(2)} ms, p99 ${same.p99.toFixed(2)} ms`);
+  let cross: Awaited<ReturnType<typeof writeToWatch>> | undefined;
+  if (!process.argv.includes('--no-pg')) {
+    const db = await createBenchDatabase(process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+    cleanups.push(() => db.drop());
+    const a = await startSwitchboard(db.url);
+    const bUrl = await startInstance(db.url);
+    const onB = await createSwitchboard({ url: bUrl, token: a.token });
+    cleanups.push(() => onB.close());
+    await waitLive(onB);
+    cross = await writeToWatch(onB, a, 300);
+    log(`write on instance A → SDK on instance B (PostgreSQL NOTIFY, 300 writes, the write request included): p50 ${cross.p50.toFixed(2)} ms, p99 ${cross.p99.toFixed(2)} ms`);
+  }
+
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(
+    'bench-results/sdk.json',
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: { before: load, after: os.loadavg() }, unitNs: results, writeToWatchMs: { sameInstance: same, crossInstancePostgres: cross } }, null, 2)}\n`,
+  );
+  log('results: bench-results/sdk.json');
+}
+
+async function waitLive(sb: Switchboard) {
+  for (let i = 0; i < 200 && sb.status().state !== 'live'; i++) await new Promise((r) => setTimeout(r, 25));
+  if (sb.status().state !== 'live') throw new Error(`the SDK did not reach the stream: ${JSON.stringify(sb.status())}`);
+}
+
+/** `n` writes through `writer`'s API, each timed until `sb`'s watch callback has the new value. */
+async function writeToWatch(sb: Switchboard, writer: Awaited<ReturnType<typeof startSwitchboard>>, n: number) {
+  await waitLive(sb);
   const delays: number[] = [];
   let waiting: ((v: unknown) => void) | undefined;
   sb.watch('catering.bufferPercentage', (c) => waiting?.(c.value));
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < n; i++) {
     const value = 1 + (i % 50);
     const current = sb.get('catering.bufferPercentage');
     const target = value === current ? value + 1 : value;
     const started = performance.now();
     const arrived = new Promise((r) => (waiting = (v) => v === target && r(v)));
-    await sbServer.call('PUT', '/api/v1/settings/catering.bufferPercentage', { scope: 'global', value: target, reason: 'bench' }, sbServer.token);
+    await writer.call('PUT', '/api/v1/settings/catering.bufferPercentage', { scope: 'global', value: target, reason: 'bench' }, writer.token);
     await arrived;
     delays.push(performance.now() - started);
   }
   delays.sort((a, b) => a - b);
   const pct = (p: number) => delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))];
-  log(`write → SDK watch (same instance, 200 writes, write request included): p50 ${pct(50).toFixed(2)} ms, p99 ${pct(99).toFixed(2)} ms`);
-
-  mkdirSync('bench-results', { recursive: true });
-  writeFileSync(
-    'bench-results/sdk.json',
-    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: { before: load, after: os.loadavg() }, unitNs: results, writeToWatchMs: { p50: pct(50), p99: pct(99), n: delays.length } }, null, 2)}\n`,
-  );
-  log('results: bench-results/sdk.json');
+  return { p50: pct(50), p99: pct(99), n };
 }
 
 try {
