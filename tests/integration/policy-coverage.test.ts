@@ -127,6 +127,12 @@ const NO_PRINCIPAL: Record<string, string> = {
   'stream/hub.Hub': 'the fan-out of changes: every subscriber filters what it sends through stream/values.eventData',
   'stream/hub.hubOf': INTERNAL,
   'stream/hub.isEventId': INTERNAL,
+  'stream/subscribe.createStream': INTERNAL,
+  'stream/ofrep.openOfrepStream': 'authenticates by its ticket (issued by issueOfrepTicket after the policy) and filters like every stream',
+  'flags/table.flagConfig': INTERNAL,
+  'flags/table.revalidateTable': 'reloads the in-process flag table; decides nothing about rights',
+  'identity/principal.principalOfTokenId': AUTHENTICATION,
+  'identity/principal.authenticateTokenHash': AUTHENTICATION,
   'scopes/path.scopePath': INTERNAL,
   'scopes/path.loadPathWithValues': INTERNAL,
   'scopes/path.pathIds': INTERNAL,
@@ -270,6 +276,8 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   // issue 11: live changes and maintenance mode
   'maintenance/state.refuseDuringMaintenance': (w, f) => f(...args(w.app, w.low)),
   'stream/subscribe.openStream': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' }, { reauthenticate: async () => null })),
+  'stream/ofrep.issueOfrepTicket': (w, f) => f(...args(w.app, w.low, ['tenant-b', 'global'])),
+  'stream/ofrep.ofrepEventStreams': (w, f) => f(...args(w.app, w.low, ['tenant-b', 'global'])),
   'stream/values.eventData': (w, f) =>
     f(...args(w.app, w.low, {}, { seq: 1, id: '00000000-1', type: 'setting.changed', key: 'auth.maxLoginAttempts', scopeId: 'tenant-b', version: 1, at: '', memo: new Map() })),
 };

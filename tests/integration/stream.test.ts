@@ -80,7 +80,7 @@ describe('GET /api/v1/stream', () => {
     expectStatus(await put('catering.bufferPercentage', 'tenant-a', 44), 200);
     const seen = await c.next((e) => e.event === 'setting.changed' && dataOf(e).scopeId === 'tenant-a');
     expect(dataOf(seen).value).toBe(44);
-    expect(c.events.some((e) => e.data.includes('tenant-b') || e.data.includes('33'))).toBe(false);
+    expect(c.events.some((e) => e.data.includes('tenant-b'))).toBe(false);
   });
 
   it('refuses a scope out of reach as other reads do (404 SCOPE_NOT_FOUND), and bad parameters with 400', async () => {

@@ -28,9 +28,10 @@ export async function createApp(database: Database, secrets: SecretBox): Promise
     )
     .catch(() => async () => {});
   const storage = new StorageMonitor(database, () => {
+    // first: subscribers of the change stream learn why they must refetch (issue 11)
+    caches.invalidate({ type: 'resync' });
     for (const type of ['definitions', 'scopes', 'principals'] as const) caches.invalidate({ type });
     caches.invalidate({ type: 'flag', key: '' });
-    caches.invalidate({ type: 'resync' });
   });
   storage.start();
   return {

@@ -122,9 +122,8 @@ export class Hub {
   }
 
   private publish(type: TStreamEventType, c: { key: string; scopeId: string; version: number }, reason?: ResetReason) {
-    // the reset after an outage follows the flood of invalidations storage recovery sends: one is enough
-    const last = this.ring[this.ring.length - 1];
-    if (type === 'reset' && last?.type === 'reset' && last.reason === reason) return;
+    // storage recovery sends a flood of invalidations: one reset in a row is enough, the first says why
+    if (type === 'reset' && this.ring[this.ring.length - 1]?.type === 'reset') return;
     const seq = ++this.seq;
     const event: HubEvent = { seq, id: `${this.instance}-${seq}`, type, key: c.key, scopeId: c.scopeId, version: c.version, at: new Date().toISOString(), reason, memo: new Map() };
     this.ring.push(event);

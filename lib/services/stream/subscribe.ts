@@ -5,7 +5,7 @@ import type { App } from '../kernel/app';
 import { fail } from '../kernel/errors';
 import { maintenanceState } from '../maintenance/state';
 import { resolveContext } from '../scopes/context';
-import { hubOf, isEventId, type HubEvent, type Subscriber } from './hub';
+import { hubOf, isEventId, type Hub, type HubEvent, type Subscriber } from './hub';
 import { eventData, type StreamFilter } from './values';
 
 /** A subscriber this far behind (bytes queued that its socket did not take) is dropped, not buffered for. */
@@ -21,7 +21,9 @@ export interface OpenStreamOptions {
 }
 
 const encoder = new TextEncoder();
-const frame = (id: string, type: string, data: unknown) => encoder.encode(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+/** How an event is written: `/api/v1/stream` names its events; OFREP's stream writes its own `message`s. */
+export type Framer = (id: string, type: string, data: unknown) => Uint8Array | Promise<Uint8Array>;
+const frame = (id: string, type: string, data: unknown): Uint8Array => encoder.encode(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
 
 /**
  * `GET /api/v1/stream`: checks the context (a scope out of reach answers like every other read: 404 or
@@ -33,21 +35,39 @@ export async function openStream(app: App, principal: Principal, query: TStreamQ
   const ctx = query.scope || query.userId ? await resolveContext(app, principal, { scope: query.scope, userId: query.userId }) : undefined;
   const filter: StreamFilter = { keys: query.keys ? new Set(query.keys) : undefined, prefix: query.prefix, path: query.scope ? ctx?.path : undefined, userId: ctx?.userId };
   const maintenance = await maintenanceState(app);
+  const { stream, subscriber, hub } = createStream(app, { principal, filter, reauthenticate: opts.reauthenticate });
+  // registered and replayed in one synchronous step: nothing published in between is lost or doubled
+  subscriber.begin(resumeFrom ? hub.since(resumeFrom) : [], hub.lastId, maintenance.enabled ? maintenance : null);
+  return stream;
+}
+
+/** Who a stream serves and how it writes; see openStream and stream/ofrep.ts. */
+export interface StreamSubject {
+  principal: Principal;
+  filter: StreamFilter;
+  reauthenticate: () => Promise<Principal | null>;
+  framer?: Framer;
+}
+
+/**
+ * A stream registered with the app's hub (or 429 RATE_LIMITED past the caller's cap). The caller starts it
+ * with `subscriber.begin` in the same synchronous step. Authorization is the caller's (openStream, the
+ * OFREP ticket), filtering per event is eventData's.
+ */
+export function createStream(app: App, subject: StreamSubject): { stream: ReadableStream<Uint8Array>; subscriber: StreamSubscriber; hub: Hub } {
   const hub = hubOf(app);
   let sub: StreamSubscriber | undefined;
   const stream = new ReadableStream<Uint8Array>(
     {
       start: (controller) => {
-        sub = new StreamSubscriber(app, principal, filter, controller, opts.reauthenticate, () => hub.remove(sub!));
+        sub = new StreamSubscriber(app, subject.principal, subject.filter, controller, subject.reauthenticate, () => hub.remove(sub!), subject.framer);
       },
       cancel: () => sub?.close(),
     },
     new ByteLengthQueuingStrategy({ highWaterMark: 16 * 1024 }),
   );
-  if (!hub.add(sub!)) fail('RATE_LIMITED', `This ${principal.via === 'token' ? 'token' : 'user'} has ${hub.maxPerCaller} open streams already; close one first`, undefined, { retryAfterSeconds: 5 });
-  // registered and replayed in one synchronous step: nothing published in between is lost or doubled
-  sub!.begin(resumeFrom ? hub.since(resumeFrom) : [], hub.lastId, maintenance.enabled ? maintenance : null);
-  return stream;
+  if (!hub.add(sub!)) fail('RATE_LIMITED', `This ${subject.principal.via === 'token' ? 'token' : 'user'} has ${hub.maxPerCaller} open streams already; close one first`, undefined, { retryAfterSeconds: 5 });
+  return { stream, subscriber: sub!, hub };
 }
 
 class StreamSubscriber implements Subscriber {
@@ -63,6 +83,7 @@ class StreamSubscriber implements Subscriber {
     private controller: ReadableStreamDefaultController<Uint8Array>,
     private reauthenticate: () => Promise<Principal | null>,
     private onClose: () => void,
+    private framer: Framer = frame,
   ) {
     this.callerKey = principal.tokenId ? `token:${principal.tokenId}` : `user:${principal.userId}`;
   }
@@ -79,7 +100,7 @@ class StreamSubscriber implements Subscriber {
     this.chain = this.chain.then(async () => {
       if (this.closed) return;
       const data = await eventData(this.app, this.principal, this.filter, event).catch(() => null);
-      if (data) this.push(frame(event.id, event.type, data));
+      if (data) this.push(await this.framer(event.id, event.type, data));
     });
   }
 

@@ -17,6 +17,8 @@ export interface StreamFilter {
   /** The subscriber's scope path (checked when the stream opened); absent: changes anywhere it may read. */
   path?: ScopeRef[];
   userId?: string;
+  /** Flag changes only, without values (OFREP's refetch notifications). */
+  flagsOnly?: boolean;
 }
 
 const USER_SCOPE = /^user:(.+)$/;
@@ -48,6 +50,7 @@ function memo(event: HubEvent, key: string, make: () => Promise<unknown>): Promi
 export async function eventData(app: App, principal: Principal, filter: StreamFilter, event: HubEvent): Promise<Record<string, unknown> | null> {
   const base = { key: event.key, scopeId: event.scopeId, version: event.version, at: event.at };
   if (event.type === 'reset') return { reason: event.reason, at: event.at };
+  if (filter.flagsOnly && event.type !== 'flag.changed') return null;
   if (event.type === 'maintenance') return { ...base, ...(await memo(event, 'maintenance', () => maintenanceState(app)) as object) };
   if (filter.keys && !filter.keys.has(event.key)) return null;
   if (filter.prefix && !event.key.startsWith(filter.prefix)) return null;
@@ -62,6 +65,7 @@ export async function eventData(app: App, principal: Principal, filter: StreamFi
   }
   const path = await visible(app, principal, filter, event.scopeId, 'flags.evaluate');
   if (!path) return null;
+  if (filter.flagsOnly) return base;
   const userId = filter.userId;
   const value = await memo(event, `${path[0].scopeId}\u0000${userId ?? ''}`, async () => {
     const { enabled, reason, variant, value } = await evaluateOne(app, principal, event.key, { scope: path[0].scopeId, userId });
