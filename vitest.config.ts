@@ -33,7 +33,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration-fetch',
-          include: ['tests/integration/{ofrep,flags,settings,system,http}.test.ts'],
+          include: ['tests/integration/{ofrep,flags,settings,system,http,stream}.test.ts'],
           environment: 'node',
           env: { TEST_ADAPTER: 'fetch' },
           testTimeout: 30_000,

@@ -25,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench/database';
 import { measure, type LoadResult, type LoadSpec } from './bench/load';
+import { PEER_FLAGS } from './bench/peer-flags';
 import { ApiClient } from './bench/seed';
 import { BenchServer, ensureBuild, freePort, killAllServersSync } from './bench/server';
 
@@ -33,7 +34,7 @@ const ROUNDS = Number(args.rounds);
 const DURATION_S = Number(args.duration);
 const WARMUP_S = Number(args.warmup);
 const CONNECTIONS = 50;
-const FLAGS = Array.from({ length: 16 }, (_, i) => ({ key: `peer.flag${String(i + 1).padStart(2, '0')}`, rollout: 5 + i * 6 }));
+const FLAGS = PEER_FLAGS;
 const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const RESULTS_DIR = path.resolve('bench-results');
 

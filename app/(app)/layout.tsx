@@ -3,6 +3,8 @@ import { requirePrincipal } from '@/lib/auth/current';
 import { mayVisit, navFor } from '@/lib/auth/nav';
 import { getApp } from '@/lib/services/kernel/app';
 import { isSetupComplete } from '@/lib/services/setup/status';
+import { can } from '@/lib/auth/policy';
+import { maintenanceState } from '@/lib/services/maintenance/state';
 import { CommandPalette } from '@/components/search/command-palette';
 import { AppShell } from '@/components/shell/app-shell';
 import { StorageUnavailable } from '@/components/shell/storage-unavailable';
@@ -26,8 +28,9 @@ export default async function SignedInLayout({ children }: { children: React.Rea
   if (done === 'unavailable') return <StorageUnavailable />;
   if (!done) redirect('/setup');
   const principal = await requirePrincipal();
+  const live = { maintenance: await maintenanceState(await getApp()), bypass: can(principal, 'maintenance.bypass') };
   return (
-    <AppShell nav={navFor(principal)} user={{ name: principal.name, email: principal.email }} search={mayVisit(principal, '/settings') && <CommandPalette />}>
+    <AppShell nav={navFor(principal)} user={{ name: principal.name, email: principal.email }} search={mayVisit(principal, '/settings') && <CommandPalette />} live={live}>
       {children}
     </AppShell>
   );

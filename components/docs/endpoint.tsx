@@ -121,7 +121,8 @@ export function Endpoint({ method, path, op, schemas }: { method: string; path: 
         )}
 
         {success.map((status) => {
-          const schema = op.responses[status].content?.['application/json'].schema;
+          const content = op.responses[status].content;
+          const schema = (content?.['application/json'] ?? content?.['text/event-stream'])?.schema;
           return (
             <div key={status}>
               <Heading>

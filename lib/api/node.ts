@@ -159,13 +159,24 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
     res.end();
     return;
   }
-  // streamed, so Server-Sent Events flow as they are produced
+  // streamed, so Server-Sent Events flow as they are produced; a full socket stops the reading (the
+  // producer then sees its own queue grow and may drop a slow consumer) instead of buffering here
   const reader = response.body.getReader();
-  res.on('close', () => reader.cancel().catch(() => {}));
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    res.write(value);
+  let gone = false;
+  res.on('close', () => {
+    gone = true;
+    reader.cancel().catch(() => {});
+  });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || gone) break;
+      if (!res.write(value)) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+    }
+  } catch {
+    // the producer ended the stream with an error (a dropped consumer): cut the connection, nothing more to say
+    res.destroy();
+    return;
   }
   res.end();
 }

@@ -63,10 +63,10 @@ describe('OFREP in the document', () => {
     const single = doc.paths['/ofrep/v1/evaluate/flags/{key}'].post!;
     expect(Object.keys((single.requestBody!.content['application/json'].schema.properties as JsonSchema).context as JsonSchema)).toContain('properties');
     expect(single.responses['404'].description).toBe('`FLAG_NOT_FOUND`');
-    expect(single.responses['400'].content!['application/json'].schema.required).toEqual(['key', 'errorCode', 'errorDetails']);
+    expect(single.responses['400'].content!['application/json']!.schema.required).toEqual(['key', 'errorCode', 'errorDetails']);
     const bulk = doc.paths['/ofrep/v1/evaluate/flags'].post!;
     expect(bulk.responses['304'].content).toBeUndefined();
-    expect(bulk.responses['400'].content!['application/json'].schema.required).toEqual(['errorCode', 'errorDetails']);
+    expect(bulk.responses['400'].content!['application/json']!.schema.required).toEqual(['errorCode', 'errorDetails']);
   });
 });
 

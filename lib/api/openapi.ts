@@ -14,7 +14,7 @@ export type JsonSchema = { [k: string]: unknown };
 
 export interface OpenApiParameter {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
   required: boolean;
   description?: string;
   schema: JsonSchema;
@@ -22,7 +22,7 @@ export interface OpenApiParameter {
 
 export interface OpenApiResponse {
   description: string;
-  content?: { 'application/json': { schema: JsonSchema } };
+  content?: { 'application/json'?: { schema: JsonSchema }; 'text/event-stream'?: { schema: JsonSchema } };
   /** Error codes this status can carry (extension, also rendered by /docs). */
   'x-error-codes'?: string[];
 }
@@ -169,11 +169,12 @@ function operation(r: AnyRoute, defs: Record<string, JsonSchema>): OpenApiOperat
       parameters.push({ name, in: 'query', required: required.has(name), ...(typeof description === 'string' && { description }), schema });
     }
   }
+  if (r.streaming) parameters.push({ name: 'Last-Event-ID', in: 'header', required: false, description: 'resume after this event id', schema: { type: 'string' } });
   const success = r.successStatus ?? 200;
   const responses: Record<string, OpenApiResponse> = {
     [success]: {
       description: STATUS_TEXT[success] ?? 'Success',
-      content: { 'application/json': { schema: r.response ? toSchema(r.response, 'output', defs, `${id}Response`) : { type: 'object' } } },
+      content: { [r.streaming ?? 'application/json']: { schema: r.response ? toSchema(r.response, 'output', defs, `${id}Response`) : { type: 'object' } } },
     },
   };
   for (const [status, codes] of errorCodes(r)) responses[status] = errorResponse(status, codes);

@@ -6,6 +6,7 @@ import { getApp, type App } from '@/lib/services/kernel/app';
 import type { ChangeContext } from '@/lib/services/audit/types';
 import { ServiceError } from '@/lib/services/kernel/errors';
 import { isSetupComplete } from '@/lib/services/setup/status';
+import { refuseDuringMaintenance } from '@/lib/services/maintenance/state';
 import { takeApiByIp, takeApiByPrincipal } from '@/lib/services/throttle';
 import { clientIp, errorResponse, json, parseWith, readJsonBody } from './http';
 import { Reply } from './reply';
@@ -55,6 +56,10 @@ export interface Route<Q = unknown, B = unknown, Auth extends boolean = boolean>
    * here, by status, instead of API.md's error codes.
    */
   protocol?: { body: z.ZodType; responses: Record<number, { description: string; schema?: z.ZodType }> };
+  /** A POST/PUT/DELETE that changes no configuration (an evaluation, a check, signing out): served in maintenance mode. */
+  duringMaintenance?: true;
+  /** The answer is a stream of this media type (Server-Sent Events): `response` documents one event's data. */
+  streaming?: 'text/event-stream';
   handler(ctx: HandlerContext<Q, B, Auth>): Promise<unknown>;
 }
 
@@ -153,6 +158,8 @@ export class Router {
     if (r.auth !== false && !principal) {
       return errorResponse('UNAUTHENTICATED', 'Missing, invalid, revoked or expired credentials', undefined, undefined, { 'www-authenticate': 'Bearer' });
     }
+    // maintenance mode pauses changes for whoever the policy does not let through (issue 11)
+    if (principal && !SAFE_METHODS.has(req.method) && !r.duringMaintenance) await refuseDuringMaintenance(app, principal);
     const query = r.query ? parseWith(r.query, Object.fromEntries(new URLSearchParams(req.search)), 'query') : undefined;
     const body = r.body ? parseWith(r.body, await readJsonBody(req), 'body') : undefined;
     const change: ChangeContext = {
@@ -163,6 +170,8 @@ export class Router {
     return toReply(await r.handler({ req, app, principal, params, query, body, change }), r);
   }
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Set on answers served from the in-process caches while storage is down. */
 export const STALE_HEADER = 'x-switchboard-stale';

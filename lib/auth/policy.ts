@@ -55,7 +55,8 @@ export type Action =
   | 'migrations.read' // list settings migrations (GET /migrations)
   | 'migrations.apply' // run them up or down (the operator CLI)
   | 'drift.read' // compare stored values with what the audit log and migrations say (GET /drift)
-  | 'drift.remediate'; // restore auto-remediable drifted values (POST /drift/remediate)
+  | 'drift.remediate' // restore auto-remediable drifted values (POST /drift/remediate)
+  | 'maintenance.bypass'; // keep changing things while maintenance mode is on (issue 11: platform admins only)
 
 /** What an action is aimed at. */
 export interface Target {

@@ -21,8 +21,8 @@ export const CHANGES_CHANNEL = 'switchboard_changes';
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** Subscribe to NOTIFY on the changes channel (other instances' writes). */
-  listen(onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Subscribe to NOTIFY on the changes channel (other instances' writes); `onRelisten` after a lost LISTEN connection came back. */
+  listen(onPayload: (payload: string) => void, onRelisten?: () => void): Promise<() => Promise<void>>;
   /** Is the storage reachable right now? */
   ping(): Promise<boolean>;
   /** The same, with the reason class when it is not (over its own connection, so a busy pool is not an outage). */
@@ -81,8 +81,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return {
       db,
       kind: 'postgres',
-      async listen(onPayload) {
-        const sub = await sql.listen(CHANGES_CHANNEL, onPayload);
+      async listen(onPayload, onRelisten) {
+        // postgres.js listens again by itself after its connection dropped; every onlisten after the first is such a return
+        let first = true;
+        const sub = await sql.listen(CHANGES_CHANNEL, onPayload, () => {
+          if (!first) onRelisten?.();
+          first = false;
+        });
         return () => sub.unlisten();
       },
       probe,

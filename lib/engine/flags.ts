@@ -2,7 +2,7 @@
  * Feature flag evaluation (API.md "Feature flags", seed 003 §5.2). Pure: the caller hands in the flag rows
  * effective for the context's scope path and the current time.
  */
-import { hash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { TFlagReason, TFlagType, TFlagVariant } from '@/lib/schemas/flags';
 
 // checks the web app's flag form runs too, kept apart from node:crypto
@@ -43,13 +43,26 @@ export interface FlagEvaluation {
   missingUserId?: true;
 }
 
+export interface FlagBuckets {
+  rollout: number;
+  variant: number;
+}
+
+// one-shot crypto.hash (Node ≥ 20.12 / 21.7) skips the Hash object; older runtimes (the SDK runs in the
+// caller's Node) fall back to createHash: the same digest
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'buffer') : (text) => crypto.createHash('sha256').update(text).digest();
+
+/** How an evaluator gets a user's buckets for a flag: flagBuckets, or a memo in front of it (the SDK's). */
+export type BucketsOf = (flagKey: string, userId: string) => FlagBuckets;
+
 /**
  * The two buckets (0–99) of a user for a flag, from one SHA-256 of `"<flagKey>:<userId>"`: bytes 0–1
  * (big-endian) decide the percentage rollout exactly as API.md states, bytes 2–3 pick the variant, so
  * the users let in by a rollout are not all given the first variants.
  */
-export function flagBuckets(flagKey: string, userId: string): { rollout: number; variant: number } {
-  const digest = hash('sha256', `${flagKey}:${userId}`, 'buffer');
+export function flagBuckets(flagKey: string, userId: string): FlagBuckets {
+  const digest = sha256(`${flagKey}:${userId}`);
   return { rollout: digest.readUInt16BE(0) % 100, variant: digest.readUInt16BE(2) % 100 };
 }
 
@@ -78,11 +91,11 @@ export function effectiveRule<T>(rows: ReadonlyMap<string, T> | undefined, pathI
  * for the same context) → the rule of its type → a variant, if it has any. `lookup` answers the effective
  * row of a key for the context's scope path.
  */
-export function evaluateFlag(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined): FlagEvaluation {
-  return evaluate(key, ctx, lookup);
+export function evaluateFlag(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined, buckets: BucketsOf = flagBuckets): FlagEvaluation {
+  return evaluate(key, ctx, lookup, buckets);
 }
 
-function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined, seen?: Set<string>): FlagEvaluation {
+function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRule | undefined, buckets: BucketsOf, seen?: Set<string>): FlagEvaluation {
   const rule = lookup(key);
   if (!rule) return { key, enabled: false, reason: 'NOT_FOUND' };
   if (!rule.enabled) return answer(key, rule, false, 'DISABLED');
@@ -90,18 +103,18 @@ function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRu
   if (rule.dependsOnFlag) {
     seen = new Set(seen).add(key);
     // writes refuse cycles; one slipping through (rows of different scopes) counts as "dependency off"
-    const dep = seen.has(rule.dependsOnFlag) ? undefined : evaluate(rule.dependsOnFlag, ctx, lookup, seen);
+    const dep = seen.has(rule.dependsOnFlag) ? undefined : evaluate(rule.dependsOnFlag, ctx, lookup, buckets, seen);
     if (!dep?.enabled) return answer(key, rule, false, 'DEPENDENCY_DISABLED', dep?.missingUserId);
   }
 
   const { userId, role } = ctx;
   // hashed only for the rules that need it, once: evaluation is a hot path (no closures here either, which
   // the server's TypeScript loader would name on every call)
-  let b: { rollout: number; variant: number } | undefined;
+  let b: FlagBuckets | undefined;
   let result: FlagEvaluation;
   switch (rule.flagType) {
     case 'percentage': {
-      if (userId !== undefined) b = flagBuckets(key, userId);
+      if (userId !== undefined) b = buckets(key, userId);
       const hit = !!b && b.rollout < (rule.rolloutPercentage ?? 0);
       result = answer(key, rule, hit, hit ? 'ROLLOUT_INCLUDED' : 'ROLLOUT_EXCLUDED', !b);
       break;
@@ -122,7 +135,7 @@ function evaluate(key: string, ctx: FlagContext, lookup: (key: string) => FlagRu
   }
   if (!result.enabled || !rule.variants?.length) return result;
   if (userId === undefined) return { ...result, missingUserId: true };
-  b ??= flagBuckets(key, userId);
+  b ??= buckets(key, userId);
   const variant = pickVariant(rule.variants, b.variant);
   result.variant = variant.key;
   result.value = variant.value;

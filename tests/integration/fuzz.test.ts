@@ -141,6 +141,8 @@ function operations() {
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops)
       .filter(([method]) => method !== 'head')
+      // Server-Sent Events answer with a stream that stays open: tests/integration/stream.test.ts covers them
+      .filter(([, op]) => !(op as OpenApiOperation).responses['200']?.content?.['text/event-stream'])
       .map(([method, op]) => ({ path, method: method.toUpperCase(), op: op as OpenApiOperation })),
   );
 }

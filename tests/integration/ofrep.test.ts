@@ -133,7 +133,7 @@ describe('bulk evaluation', () => {
   it('answers every flag on the context’s scope path, per-flag errors included, with an ETag', async () => {
     const res = await ofrep('', { context: { targetingKey: 'alice', tenantId: 'tenant-a' } });
     const body = expectStatus(res, 200);
-    expect(Object.keys(body)).toEqual(['flags']);
+    expect(Object.keys(body)).toEqual(['flags', 'eventStreams']); // eventStreams: tests/integration/ofrep-live.test.ts
     const byKey = Object.fromEntries(body.flags.map((f: { key: string }) => [f.key, f]));
     expect(body.flags.length).toBe(16 + 5);
     expect(byKey['feature.cateringModule']).toEqual({ key: 'feature.cateringModule', value: true, reason: 'STATIC', metadata: { reason: 'ENABLED', scope: 'global' } });

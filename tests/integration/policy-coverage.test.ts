@@ -139,6 +139,18 @@ const NO_PRINCIPAL: Record<string, string> = {
   'registry/read.listDefinitions': PUBLIC_REGISTRY,
   'registry/read.listCategories': PUBLIC_REGISTRY,
   'scopes/path.getLevels': 'the hierarchy levels are readable by every signed-in caller (API.md)',
+  // issue 11: live changes and maintenance mode
+  'maintenance/state.maintenanceState': 'maintenance mode and its message are shown to every caller (the banner, 503 answers)',
+  'maintenance/state.isMaintenanceKey': INTERNAL,
+  'stream/hub.Hub': 'the fan-out of changes: every subscriber filters what it sends through stream/values.eventData',
+  'stream/hub.hubOf': INTERNAL,
+  'stream/hub.isEventId': INTERNAL,
+  'stream/subscribe.createStream': INTERNAL,
+  'stream/ofrep.openOfrepStream': 'authenticates by its ticket (issued by issueOfrepTicket after the policy) and filters like every stream',
+  'flags/table.flagConfig': INTERNAL,
+  'flags/table.revalidateTable': 'reloads the in-process flag table; decides nothing about rights',
+  'identity/principal.principalOfTokenId': AUTHENTICATION,
+  'identity/principal.authenticateTokenHash': AUTHENTICATION,
   'scopes/path.scopePath': INTERNAL,
   'scopes/path.loadPathWithValues': INTERNAL,
   'scopes/path.pathIds': INTERNAL,
@@ -234,6 +246,8 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'documents/write.resetUserDocument': (w, f) => f(...args(w.app, w.low, {}, ctx)),
   'flags/evaluate.evaluateOne': (w, f) => f(...args(w.app, w.low, 'feature.x', { scope: 'tenant-b' })),
   'flags/evaluate.flagEvaluator': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' })),
+  // issue 11: the SDK's snapshot
+  'sdk/snapshot.sdkSnapshot': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' })),
   'flags/read.flagMatrix': (w, f) => f(...args(w.app, w.low)),
   'flags/read.getFlag': (w, f) => f(...args(w.app, w.low, 'feature.x', {})),
   'flags/read.listFlags': (w, f) => f(...args(w.app, w.low, page)),
@@ -308,6 +322,13 @@ const CALLS: Record<string, (w: World, fn: (...args: never[]) => unknown) => unk
   'drift/detect.detectDrift': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' })),
   'drift/remediate.remediateDrift': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' }, ctx)),
   'drift/schedule.lastDriftReport': (w, f) => f(...args(w.app, w.low)),
+  // issue 11: live changes and maintenance mode
+  'maintenance/state.refuseDuringMaintenance': (w, f) => f(...args(w.app, w.low)),
+  'stream/subscribe.openStream': (w, f) => f(...args(w.app, w.low, { scope: 'tenant-b' }, { reauthenticate: async () => null })),
+  'stream/ofrep.issueOfrepTicket': (w, f) => f(...args(w.app, w.low, ['tenant-b', 'global'])),
+  'stream/ofrep.ofrepEventStreams': (w, f) => f(...args(w.app, w.low, ['tenant-b', 'global'])),
+  'stream/values.eventData': (w, f) =>
+    f(...args(w.app, w.low, {}, { seq: 1, id: '00000000-1', type: 'setting.changed', key: 'auth.maxLoginAttempts', scopeId: 'tenant-b', version: 1, at: '', memo: new Map() })),
 };
 
 /** Arguments of any shape: the service's own runtime checks are what this test exercises. */

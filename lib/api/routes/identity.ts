@@ -32,6 +32,7 @@ export const identityRoutes = [
   route({
     method: 'DELETE',
     path: '/api/v1/me/sessions',
+    duringMaintenance: true,
     summary: "Sign out everywhere: end every browser session of the caller at once (API tokens are not affected)",
     tags,
     response: ZSessionsEnded,

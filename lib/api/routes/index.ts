@@ -17,9 +17,11 @@ import { versionsRoutes } from './versions';
 import { modelsRoutes } from './models';
 import { backupsRoutes } from './backups';
 import { lifecycleRoutes } from './lifecycle';
+import { streamRoutes } from './stream';
+import { sdkRoutes } from './sdk';
 
 /** Every API route, in one table: the router dispatches on it and the OpenAPI document is generated from it. */
-export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes(() => ROUTES), ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...exportImportRoutes, ...compareRoutes, ...versionsRoutes, ...modelsRoutes, ...backupsRoutes, ...lifecycleRoutes];
+export const ROUTES: AnyRoute[] = [...setupRoutes, ...settingsRoutes, ...docsRoutes(() => ROUTES), ...identityRoutes, ...registryRoutes, ...preferencesRoutes, ...auditRoutes, ...systemRoutes, ...flagsRoutes, ...ofrepRoutes, ...exportImportRoutes, ...compareRoutes, ...versionsRoutes, ...modelsRoutes, ...backupsRoutes, ...lifecycleRoutes, ...streamRoutes, ...sdkRoutes];
 
 export const router = new Router(ROUTES);
 

@@ -145,6 +145,7 @@ export const modelsRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/models/:provider/usage',
+    duringMaintenance: true,
     summary: 'Record metered usage at a scope; counts against its quota and every ancestor’s, atomically',
     tags,
     body: ZUsageBody,
@@ -155,6 +156,7 @@ export const modelsRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/models/:provider/check',
+    duringMaintenance: true,
     summary: 'May a call be made now, and with which model, parameters (and key, to holders of useKey)?',
     tags,
     body: ZCheckBody,
@@ -165,6 +167,7 @@ export const modelsRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/models/:provider/reveal',
+    duringMaintenance: true,
     summary: 'The API key effective at a scope in plain text (platform admins, password again); audited',
     tags,
     body: ZRevealModelKey,

@@ -3,7 +3,10 @@ import { hash } from 'node:crypto';
 import type { Principal } from '@/lib/auth/policy';
 import type { FlagEvaluation, FlagRule } from '@/lib/engine/flags';
 import type { TFlagReason } from '@/lib/schemas/flags';
-import { ZOfrepBulkAnswer, ZOfrepBulkFailure, ZOfrepFailure, ZOfrepRequest, ZOfrepSuccess } from '@/lib/schemas/ofrep';
+import { ZOfrepBulkAnswer, ZOfrepBulkFailure, ZOfrepBulkQuery, ZOfrepEventsQuery, ZOfrepFailure, ZOfrepRefetch, ZOfrepRequest, ZOfrepSuccess } from '@/lib/schemas/ofrep';
+import { revalidateTable } from '@/lib/services/flags/table';
+import { ofrepEventStreams, openOfrepStream } from '@/lib/services/stream/ofrep';
+import { SSE_HEADERS } from './stream';
 import type { App } from '@/lib/services/kernel/app';
 import { ServiceError } from '@/lib/services/kernel/errors';
 import { flagEvaluator, type FlagContextInput, type FlagEvaluator } from '@/lib/services/flags/evaluate';
@@ -140,6 +143,7 @@ export const ofrepRoutes = [
   route({
     method: 'POST',
     path: '/ofrep/v1/evaluate/flags/:key',
+    duringMaintenance: true,
     summary: 'OFREP single evaluation of a flag for a context',
     tags,
     response: ZOfrepSuccess,
@@ -163,6 +167,7 @@ export const ofrepRoutes = [
   route({
     method: 'POST',
     path: '/ofrep/v1/evaluate/flags',
+    duringMaintenance: true,
     summary: 'OFREP bulk evaluation of every flag at the context’s scope: { flags: [...] } with an ETag; If-None-Match → 304',
     tags,
     response: ZOfrepBulkAnswer,
@@ -173,20 +178,35 @@ export const ofrepRoutes = [
         400: { description: '`PARSE_ERROR` (malformed JSON), `INVALID_CONTEXT`', schema: ZOfrepBulkFailure },
       },
     },
-    handler: async ({ app, principal, req }) => {
+    query: ZOfrepBulkQuery,
+    handler: async ({ app, principal, req, query }) => {
       try {
+        await revalidateTable(app, { etag: query.flagConfigEtag, lastModified: query.flagConfigLastModified });
         const evaluator = await evaluatorFor(app, principal, req);
         const tag = etagOf(evaluator.fingerprint());
         // evaluated even for a 304: every evaluation stamps its flag's last-evaluated time
         let body = '{"flags":[';
         const keys = evaluator.keys();
         for (let i = 0; i < keys.length; i++) body += (i ? ',' : '') + answerOf(evaluator.flag(keys[i]), evaluator.evaluate(keys[i])).json;
-        body += ']}';
+        body += `],"eventStreams":${await ofrepEventStreams(app, principal, evaluator.scopeIds)}}`;
         if (matches(req.headers.get('if-none-match'), tag)) return new Reply(304, null, { etag: tag, 'cache-control': 'no-store' });
         return new Reply(200, body, { ...JSON_HEADERS, etag: tag });
       } catch (e) {
         return failure(e);
       }
     },
+  }),
+  route({
+    method: 'GET',
+    path: '/ofrep/v1/events',
+    auth: false,
+    summary:
+      'OFREP live updates (ADR-0008): plain `message` events `{ type: "refetchEvaluation", etag, lastModified }` when a flag on the context’s scope path changes. The URL comes from a bulk answer’s `eventStreams` (its ticket is short-lived, read-only and ends with the token it was issued for).',
+    tags,
+    query: ZOfrepEventsQuery,
+    response: ZOfrepRefetch,
+    streaming: 'text/event-stream',
+    errors: ['UNAUTHENTICATED', 'RATE_LIMITED'],
+    handler: async ({ app, query, req }) => new Response(await openOfrepStream(app, query.ticket, req.headers.get('last-event-id')), { headers: SSE_HEADERS }),
   }),
 ];

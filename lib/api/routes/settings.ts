@@ -72,6 +72,7 @@ export const settingsRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/settings/validate',
+    duringMaintenance: true,
     summary: 'Check a value against a setting without storing it',
     tags,
     body: ZValidateBody,
@@ -209,6 +210,7 @@ export const settingsRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/settings/:key/reveal',
+    duringMaintenance: true,
     summary: 'Show a secret in plain text to a platform admin who re-enters their password (audited)',
     tags,
     body: ZRevealBody,

@@ -170,7 +170,7 @@ async function writeFlags(tx: Executor, plan: Plan, reason: string, actorId: str
   for (const f of plan.flagWrites) {
     const action = !f.rule ? 'flag.delete' : f.current ? 'flag.update' : 'flag.create';
     audit.push({ action, key: f.key, scopeId: f.scopeId, level: f.level, oldValue: f.current ? ruleOfRow(f.current) : null, newValue: f.rule, reason, version: (f.current?.version ?? 0) + 1 });
-    changes.push({ type: 'flag', key: f.key });
+    changes.push({ type: 'flag', key: f.key, scopeId: f.scopeId, version: (f.current?.version ?? 0) + 1 });
   }
 }
 

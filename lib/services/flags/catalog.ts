@@ -16,6 +16,6 @@ export async function loadCatalogFlags(tx: Executor, flags: TCatalogFlag[], cata
     ctx,
     rows.map((r) => ({ action: 'flag.create', key: r.key, scopeId: 'global', level: 'global', newValue: auditedFlag(r), version: 1, source: 'catalog' as const, details: { catalog } })),
   );
-  for (const r of rows) changed({ type: 'flag', key: r.key });
+  for (const r of rows) changed({ type: 'flag', key: r.key, scopeId: 'global', version: 1 });
   return rows.length;
 }

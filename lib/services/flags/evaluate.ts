@@ -25,6 +25,8 @@ export interface FlagEvaluator {
    * have passed, the scope path, user and role): equal fingerprints, equal answers.
    */
   fingerprint(): string;
+  /** The context's scope path, most specific first. */
+  scopeIds: readonly string[];
 }
 
 /** Flags as seen from a context: its scope path (checked for `flags.evaluate`), user and role. */
@@ -43,6 +45,7 @@ export async function flagEvaluator(app: App, principal: Principal, input: FlagC
       if (row) noteEvaluated(app, row);
       return evaluateFlag(key, ctx, flag);
     },
+    scopeIds: ids,
     fingerprint: () => JSON.stringify([facts.version, expiredCount(facts.expiries, ctx.now.getTime()), ids, ctx.userId ?? null, ctx.role ?? null]),
   };
 }

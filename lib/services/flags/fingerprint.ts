@@ -9,6 +9,8 @@ import type { FlagTable } from './store';
  */
 export interface TableFacts {
   version: string;
+  /** The newest row change, in Unix seconds (OFREP's `lastModified`; 0 for an empty table). */
+  lastModified: number;
   /** Distinct expiry times, ascending. */
   expiries: number[];
   keysByPath: Map<string, readonly string[]>;
@@ -21,14 +23,16 @@ export function factsOf(table: FlagTable): TableFacts {
   if (!facts) {
     const parts: string[] = [];
     const expiries = new Set<number>();
+    let newest = 0;
     for (const byScope of table.values()) {
       for (const r of byScope.values()) {
+        newest = Math.max(newest, r.updatedAt.getTime());
         parts.push(`${r.key}\u0000${r.scopeId}\u0000${r.version}\u0000${r.updatedAt.getTime()}`);
         if (r.expiresAt) expiries.add(r.expiresAt.getTime());
       }
     }
     const version = hash('sha1', parts.sort().join('\u0001'), 'base64url');
-    tableFacts.set(table, (facts = { version, expiries: [...expiries].sort((a, b) => a - b), keysByPath: new Map() }));
+    tableFacts.set(table, (facts = { version, lastModified: Math.floor(newest / 1000), expiries: [...expiries].sort((a, b) => a - b), keysByPath: new Map() }));
   }
   return facts;
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { App } from '../kernel/app';
+import { factsOf } from './fingerprint';
 import { loadTable, updateLastEvaluated, type FlagRow, type FlagTable } from './store';
 
 const FLUSH_EVALUATED_MS = 60_000;
@@ -40,6 +41,30 @@ export async function cachedTable(app: App): Promise<FlagTable> {
   // a change committed while loading makes this table stale: use it for this request only
   if (state.generation === generation) state.table = table;
   return table;
+}
+
+/**
+ * OFREP live updates (issue 11): the flag configuration's version as a `refetchEvaluation` event carries it.
+ * `etag` is the table's content hash, equal on every instance holding the same rows.
+ */
+export async function flagConfig(app: App): Promise<{ etag: string; lastModified: number }> {
+  const facts = factsOf(await cachedTable(app));
+  return { etag: facts.version, lastModified: facts.lastModified };
+}
+
+/**
+ * A re-fetch triggered by an event names the configuration it was told about (`flagConfigEtag`,
+ * `flagConfigLastModified`): when this instance holds another one (its NOTIFY may still be on the way), it
+ * reloads the table once instead of answering from the old one.
+ */
+export async function revalidateTable(app: App, seen: { etag?: string; lastModified?: number }): Promise<void> {
+  if (seen.etag === undefined && seen.lastModified === undefined) return;
+  const held = await flagConfig(app);
+  const differs = (seen.etag !== undefined && seen.etag !== held.etag) || (seen.lastModified !== undefined && seen.lastModified > held.lastModified);
+  if (!differs) return;
+  const state = stateOf(app);
+  state.table = null;
+  state.generation++;
 }
 
 /** Notes the row that decided an evaluation; writes last_evaluated_at at most once a minute. */

@@ -2,7 +2,7 @@ import 'server-only';
 import type { Principal } from '@/lib/auth/policy';
 import type { Executor } from '@/lib/db/client';
 import type { App } from '../kernel/app';
-import { selectEnabledUser, selectLiveTokenByHash, selectRoleBindings, updateTokenRow } from './store';
+import { selectEnabledUser, selectLiveTokenByHash, selectRoleBindings, selectToken, updateTokenRow } from './store';
 import { hashToken, TOKEN_PREFIX } from './token-secret';
 
 /** Loads a user's principal (roles included); null when the user is gone or disabled. */
@@ -16,7 +16,18 @@ export async function loadPrincipal(db: Executor, userId: string, via: Principal
 /** Bearer token → principal, or null when the token is unknown, revoked, expired or its user disabled. */
 export async function authenticateToken(app: App, token: string): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const tokenHash = hashToken(token);
+  return authenticateTokenHash(app, hashToken(token));
+}
+
+/** The principal of a live API token by its id (a credential derived from a token names it): null once revoked or expired. */
+export async function principalOfTokenId(app: App, tokenId: string): Promise<Principal | null> {
+  const row = await selectToken(app.db, tokenId);
+  if (!row || row.revokedAt) return null;
+  return authenticateTokenHash(app, row.tokenHash);
+}
+
+/** The same from the token's hash (a credential derived from the token, e.g. an OFREP stream ticket, carries it). */
+export async function authenticateTokenHash(app: App, tokenHash: string): Promise<Principal | null> {
   // while storage is down, the last known principal keeps cached reads working (nothing can change it meanwhile)
   const cached = app.caches.getPrincipal(tokenHash, app.storage.down);
   if (cached) return cached;

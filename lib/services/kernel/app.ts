@@ -20,8 +20,16 @@ export interface App {
 export async function createApp(database: Database, secrets: SecretBox): Promise<App> {
   const caches = new Caches();
   // Other instances' writes arrive by NOTIFY; ours are invalidated directly after commit as well.
-  const unlisten = await database.listen((payload) => caches.applyChange(payload)).catch(() => async () => {});
+  // A LISTEN connection that came back may have missed NOTIFYs meanwhile: subscribers of the change stream refetch.
+  const unlisten = await database
+    .listen(
+      (payload) => caches.applyChange(payload),
+      () => caches.invalidate({ type: 'resync' }),
+    )
+    .catch(() => async () => {});
   const storage = new StorageMonitor(database, () => {
+    // first: subscribers of the change stream learn why they must refetch (issue 11)
+    caches.invalidate({ type: 'resync' });
     for (const type of ['definitions', 'scopes', 'principals'] as const) caches.invalidate({ type });
     caches.invalidate({ type: 'flag', key: '' });
   });

@@ -19,8 +19,11 @@ export type Change =
   | { type: 'definitions' }
   | { type: 'scopes' }
   | { type: 'principals' }
-  | { type: 'flag'; key: string }
-  | { type: 'models' };
+  /** `scopeId`/`version`: the row written (absent when every flag may have changed, e.g. after an outage). */
+  | { type: 'flag'; key: string; scopeId?: string; version?: number }
+  | { type: 'models' }
+  /** Local only, never NOTIFYed: NOTIFYs may have been missed (storage came back, LISTEN reconnected). */
+  | { type: 'resync' };
 
 // Bounds that keep one process's memory flat however many (key, scope, user) combinations are read:
 // a resolution with its chain is ~2 KB, so 50k entries stay near 100 MB. Past a bound the cache starts

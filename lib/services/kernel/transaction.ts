@@ -36,7 +36,7 @@ export async function inTransaction<T>(
 function dedupe(changes: Change[]): Change[] {
   const seen = new Set<string>();
   return changes.filter((c) => {
-    const k = c.type === 'value' ? `v:${c.key}:${c.scopeId}` : c.type === 'flag' ? `f:${c.key}` : c.type;
+    const k = c.type === 'value' ? `v:${c.key}:${c.scopeId}` : c.type === 'flag' ? `f:${c.key}:${c.scopeId ?? ''}` : c.type;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
