@@ -1,5 +1,6 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 
@@ -19,6 +20,7 @@ const REFRESH_MS = 300;
  */
 export function LiveUpdates({ initial, bypass }: { initial: MaintenanceBanner; bypass: boolean }) {
   const router = useRouter();
+  const queries = useQueryClient();
   const [maintenance, setMaintenance] = useState(initial);
   const [connected, setConnected] = useState(true);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -29,7 +31,9 @@ export function LiveUpdates({ initial, bypass }: { initial: MaintenanceBanner; b
       if (timer.current) return;
       timer.current = setTimeout(() => {
         timer.current = null;
+        // server components re-render in place; client views (the flag matrix…) refetch their queries
         router.refresh();
+        void queries.invalidateQueries();
       }, REFRESH_MS);
     };
     const connect = () => {
@@ -58,7 +62,7 @@ export function LiveUpdates({ initial, bypass }: { initial: MaintenanceBanner; b
       source?.close();
       if (timer.current) clearTimeout(timer.current);
     };
-  }, [router]);
+  }, [router, queries]);
 
   return (
     <>
