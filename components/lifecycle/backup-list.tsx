@@ -2,7 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { api, ApiError } from '@/lib/client/api';
 import type { TBackup, TRestoreApplied } from '@/lib/schemas/backups';
@@ -10,6 +10,7 @@ import type { TPreview } from '@/lib/schemas/export-import';
 import { Alert } from '@/components/ui/alert';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button, buttonClass } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
 import { DateTime } from '@/components/ui/date-time';
 import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -25,8 +26,11 @@ export function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** Backups newest first, each with download, restore (preview, then a confirmed reason) and delete. */
-export function BackupList({ backups }: { backups: TBackup[] }) {
+/**
+ * Backups newest first in a card (`header` and `footer` around the list), each with download, restore and
+ * delete; a restore's preview (then its confirmation with a reason) opens below the card, as wide as it.
+ */
+export function BackupList({ backups, header, footer }: { backups: TBackup[]; header: ReactNode; footer: ReactNode }) {
   const router = useRouter();
   const [restoring, setRestoring] = useState<TBackup | null>(null);
   const [deleting, setDeleting] = useState<TBackup | null>(null);
@@ -35,13 +39,16 @@ export function BackupList({ backups }: { backups: TBackup[] }) {
     setRestoring(b);
     preview.mutate(b);
   };
-  if (backups.length === 0) return <EmptyState title="No backups yet" description="Take one here; the scheduler also takes one daily (backup.schedule)." />;
   return (
-    <>
+    <div className="min-w-0">
+      <Card className="min-w-0" aria-labelledby="backups-title">
+      {header}
+      {backups.length === 0 && <EmptyState title="No backups yet" description="Take one here; the scheduler also takes one daily (backup.schedule)." />}
       <ul aria-label="Backups" className="divide-y divide-zinc-100 dark:divide-zinc-800">
         {backups.map((b) => (
-          <li key={b.id} aria-label={`Backup ${b.id}`} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3">
-            <div className="min-w-0 flex-1 text-sm">
+          // on a phone the buttons go below the description; from sm up they sit beside it
+          <li key={b.id} aria-label={`Backup ${b.id}`} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3 sm:flex-nowrap">
+            <div className="w-full min-w-0 grow text-sm sm:w-auto">
               <p className="flex flex-wrap items-center gap-2">
                 <Badge tone="info">{b.type}</Badge>
                 <Badge tone={ORIGIN_TONE[b.origin]}>{b.origin}</Badge>
@@ -55,7 +62,7 @@ export function BackupList({ backups }: { backups: TBackup[] }) {
                 </span>
               </p>
             </div>
-            <div className="flex flex-wrap gap-2">
+            <div className="flex shrink-0 flex-wrap gap-2">
               <a href={`/api/v1/backups/${encodeURIComponent(b.id)}`} download className={buttonClass({ size: 'sm' })}>
                 Download
               </a>
@@ -69,11 +76,12 @@ export function BackupList({ backups }: { backups: TBackup[] }) {
           </li>
         ))}
       </ul>
+      {footer}
+      </Card>
       {restoring && preview.error && <RestoreError error={preview.error} backup={restoring} />}
       {restoring && preview.data && (
         <DiffReview
           key={preview.data.etag}
-          className="m-4"
           preview={preview.data}
           title={`Restoring backup ${restoring.id} (${restoring.type})`}
           verb="Restore"
@@ -106,7 +114,7 @@ export function BackupList({ backups }: { backups: TBackup[] }) {
           />
         )}
       </Dialog>
-    </>
+    </div>
   );
 }
 
@@ -114,7 +122,7 @@ export function BackupList({ backups }: { backups: TBackup[] }) {
 function RestoreError({ error, backup }: { error: Error; backup: TBackup }) {
   const corrupt = error instanceof ApiError && error.code === 'BACKUP_CORRUPT';
   return (
-    <Alert tone="danger" className="m-4" title={corrupt ? `Backup ${backup.id} is damaged and cannot be restored` : `Backup ${backup.id} cannot be restored`}>
+    <Alert tone="danger" className="mt-4" title={corrupt ? `Backup ${backup.id} is damaged and cannot be restored` : `Backup ${backup.id} cannot be restored`}>
       {error.message}
     </Alert>
   );
