@@ -78,16 +78,24 @@ export function DiffTable({ changes, summary, label }: { changes: TChange[]; sum
 
 function ValueChange({ change: c }: { change: TChange }) {
   const lock = (locked?: boolean) => (locked ? ' 🔒' : '');
-  if (c.action === 'unchanged') return <span className="text-zinc-600 dark:text-zinc-400">{compactJson(c.newValue, 60)}</span>;
+  if (c.action === 'unchanged') return <ValueText text={compactJson(c.newValue, 60)} className="text-zinc-600 dark:text-zinc-400" />;
   return (
-    <span className="break-all">
-      <span className={cn(c.currentValue != null && 'text-zinc-500 line-through dark:text-zinc-400')}>{c.currentValue == null ? '(none)' : compactJson(c.currentValue, 60)}</span>
+    <span>
+      <ValueText text={c.currentValue == null ? '(none)' : compactJson(c.currentValue, 60)} className={cn(c.currentValue != null && 'text-zinc-500 line-through dark:text-zinc-400')} />
       {lock(c.currentLocked)}
       {' → '}
-      <span className="font-semibold">{c.action === 'delete' || c.newValue == null ? '(removed)' : compactJson(c.newValue, 60)}</span>
+      <ValueText text={c.action === 'delete' || c.newValue == null ? '(removed)' : compactJson(c.newValue, 60)} className="font-semibold" />
       {lock(c.newLocked)}
     </span>
   );
+}
+
+// a short value ("12", "true") stays whole on a phone; only a long one (a JSON object, a URL) may break anywhere
+const SHORT = 16;
+
+/** One value of a diff: unbreakable when short, so a narrow column never shows "12" as "1 / 2". */
+export function ValueText({ text, className }: { text: string; className?: string }) {
+  return <span className={cn(text.length <= SHORT ? 'whitespace-nowrap' : 'break-all', className)}>{text}</span>;
 }
 
 function FilterChip({ current, value, label, onPick }: { current: Filter; value: Filter; label: string; onPick: (f: Filter) => void }) {

@@ -15,6 +15,7 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { DateTime } from '@/components/ui/date-time';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { DiffReview } from './diff-review';
+import { ValueText } from './diff-table';
 
 /** One change set: what it changed, and its revert (preview, then confirm; `force` where later changes refuse it). */
 export function VersionDetail({ version: v }: { version: TVersionDetail }) {
@@ -72,10 +73,10 @@ export function VersionDetail({ version: v }: { version: TVersionDetail }) {
                     {c.scope && ` at ${c.scope}`}
                   </span>
                 </Td>
-                <Td className="min-w-20 font-mono text-xs break-all sm:min-w-48">
-                  {c.oldValue == null ? <span className="text-zinc-500 dark:text-zinc-400">(none)</span> : <span className="text-zinc-500 line-through dark:text-zinc-400">{compactJson(c.oldValue, 60)}</span>}
+                <Td className="min-w-20 font-mono text-xs sm:min-w-48">
+                  <ValueText text={c.oldValue == null ? '(none)' : compactJson(c.oldValue, 60)} className={c.oldValue == null ? 'text-zinc-500 dark:text-zinc-400' : 'text-zinc-500 line-through dark:text-zinc-400'} />
                   {' → '}
-                  <span className="font-semibold">{c.newValue == null ? '(none)' : compactJson(c.newValue, 60)}</span>
+                  <ValueText text={c.newValue == null ? '(none)' : compactJson(c.newValue, 60)} className="font-semibold" />
                 </Td>
               </Tr>
             ))}

@@ -7,11 +7,11 @@ const labels = (p: Principal) => navFor(p).map((i) => i.label);
 
 describe('navFor', () => {
   it('shows platform admins everything', () => {
-    expect(labels(who({ role: 'platform_admin', scopeId: 'global' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Models', 'Audit', 'Import / export', 'Compare', 'Versions', 'Users', 'Tokens', 'API docs']);
+    expect(labels(who({ role: 'platform_admin', scopeId: 'global' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Models', 'Audit', 'Import / export', 'Compare', 'Versions', 'Backups', 'Drift', 'Users', 'Tokens', 'API docs']);
   });
 
   it('fits each role to what the policy lets it do', () => {
-    expect(labels(who({ role: 'tenant_admin', scopeId: 'tenant-a' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Models', 'Audit', 'Import / export', 'Compare', 'Versions', 'Users', 'Tokens', 'API docs']);
+    expect(labels(who({ role: 'tenant_admin', scopeId: 'tenant-a' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Flags', 'Models', 'Audit', 'Import / export', 'Compare', 'Versions', 'Drift', 'Users', 'Tokens', 'API docs']);
     expect(labels(who({ role: 'event_manager', scopeId: 'event-a1' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Audit', 'Tokens', 'API docs']);
     expect(labels(who({ role: 'member', scopeId: 'tenant-a' }))).toEqual(['Dashboard', 'Settings', 'Preferences', 'Tokens', 'API docs']);
     expect(labels(who())).toEqual(['Dashboard', 'Preferences', 'Tokens', 'API docs']);
@@ -31,10 +31,13 @@ describe('mayVisit', () => {
     expect(mayVisit(who({ role: 'tenant_admin', scopeId: 'tenant-a' }), '/models')).toBe(true);
     expect(mayVisit(who(), '/')).toBe(true);
     // the configuration lifecycle pages: platform and tenant admins only (an event manager may write values, yet not these)
-    for (const href of ['/import-export', '/compare', '/versions']) {
+    for (const href of ['/import-export', '/compare', '/versions', '/drift']) {
       expect(mayVisit(who({ role: 'event_manager', scopeId: 'event-a1' }), href)).toBe(false);
       expect(mayVisit(who({ role: 'owner', scopeId: 'project-1' }), href)).toBe(false);
       expect(mayVisit(who({ role: 'tenant_admin', scopeId: 'tenant-a' }), href)).toBe(true);
     }
+    // backups and restore: every call of theirs is a platform admin's, so the page is too
+    expect(mayVisit(who({ role: 'tenant_admin', scopeId: 'tenant-a' }), '/backups')).toBe(false);
+    expect(mayVisit(who({ role: 'platform_admin', scopeId: 'global' }), '/backups')).toBe(true);
   });
 });

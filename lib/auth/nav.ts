@@ -10,8 +10,9 @@ export interface NavItem {
 }
 
 // 'admins': platform and tenant admins (each within their reach, which the API enforces): the
-// configuration lifecycle pages (import / export, compare and promote, versions) are theirs alone.
-type Rule = 'everyone' | 'admins' | Action;
+// configuration lifecycle pages (import / export, compare and promote, versions, drift) are theirs alone.
+// 'platformAdmins': pages whose every API call is a platform admin's (backups and restore).
+type Rule = 'everyone' | 'admins' | 'platformAdmins' | Action;
 
 const PAGES: (NavItem & { rule: Rule })[] = [
   { href: '/', label: 'Dashboard', rule: 'everyone' },
@@ -23,6 +24,8 @@ const PAGES: (NavItem & { rule: Rule })[] = [
   { href: '/import-export', label: 'Import / export', rule: 'admins' },
   { href: '/compare', label: 'Compare', rule: 'admins' },
   { href: '/versions', label: 'Versions', rule: 'admins' },
+  { href: '/backups', label: 'Backups', rule: 'platformAdmins' },
+  { href: '/drift', label: 'Drift', rule: 'admins' },
   { href: '/users', label: 'Users', rule: 'users.read' },
   { href: '/tokens', label: 'Tokens', rule: 'everyone' },
   { href: '/docs', label: 'API docs', rule: 'everyone' },
@@ -32,6 +35,7 @@ const PAGES: (NavItem & { rule: Rule })[] = [
 const canSomewhere = (p: Principal, action: Action) => p.roles.some((r) => can(p, action, { scopePath: [r.scopeId] }));
 
 function allowed(p: Principal, rule: Rule): boolean {
+  if (rule === 'platformAdmins') return p.roles.some((r) => r.role === 'platform_admin');
   if (rule === 'admins') return p.roles.some((r) => r.role === 'platform_admin' || r.role === 'tenant_admin');
   return rule === 'everyone' || canSomewhere(p, rule);
 }
