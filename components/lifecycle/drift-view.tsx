@@ -75,7 +75,7 @@ export function DriftView({ scopes, home, last, seesLast, mayRemediate }: Props)
           description={
             report ? (
               <>
-                {report.trigger ? `Last recorded check (${report.trigger === 'cli' ? 'operator CLI' : 'daily check'})` : 'Checked'} <DateTime value={report.checkedAt} />: {report.checked.toLocaleString('en')} stored values compared.
+                {report.trigger ? `Last recorded check (${report.trigger === 'cli' ? 'operator CLI' : 'daily check'})` : 'Checked'} <DateTime value={report.checkedAt} />: {report.checked.toLocaleString('en')} stored {report.checked === 1 ? 'value' : 'values'} compared.
               </>
             ) : seesLast ? (
               'The server checks once a day; run a check now to see the current state.'
