@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accreditationCatalog } from '@/lib/catalogs/accreditation';
 import { settingDefinitions } from '@/lib/db/schema';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, OVERSIZED, person, refused, WORLD, type Person } from './support';
@@ -219,6 +220,12 @@ describe('categories and catalogs', () => {
     const defs = (await s.api('GET', '/api/v1/definitions?category=catering&limit=500', { token: member.token })).body;
     expect(catering).toEqual({ key: 'catering', label: 'Catering', description: expect.any(String), security: false, count: defs.total });
     expect(categories.find((c: { key: string }) => c.key === 'auth')).toMatchObject({ security: true });
+  });
+
+  it("keeps the catalog's category order, also for the built-in `system` category that existed before it loaded", async () => {
+    const { categories } = expectStatus(await s.api('GET', '/api/v1/categories', { token: member.token }), 200);
+    const order = accreditationCatalog.categories.map((c) => c.key);
+    expect(categories.map((c: { key: string }) => c.key).filter((k: string) => order.includes(k))).toEqual(order);
   });
 
   it('lists the example catalogs and loads one for platform admins only', async () => {

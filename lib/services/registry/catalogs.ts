@@ -43,7 +43,7 @@ export async function loadCatalogInto(
   for (const level of catalog.levels ?? []) {
     if (!levelKeys.has(level.key)) await insertLevel(tx, level, { ...ctx, source: 'catalog' }, changed);
   }
-  for (const c of catalog.categories) await upsertCategory(tx, c.key, ZCategory.parse(c));
+  for (const [i, c] of catalog.categories.entries()) await upsertCategory(tx, c.key, ZCategory.parse(c), i);
   const { created, updated } = await loadDefinitions(tx, name, catalog.definitions, ctx);
   changed({ type: 'definitions' });
   const flags = await loadCatalogFlags(tx, catalog.flags ?? [], name, ctx, changed);

@@ -39,13 +39,19 @@ export async function countValuesOf(tx: Executor, key: string): Promise<number> 
 }
 
 /** Creates the category (after the others) or, given `input`, updates what it names. */
-export async function upsertCategory(tx: Executor, key: string, input?: Partial<TCategory>): Promise<void> {
+/** `position`: where a catalog puts it (its own order wins, also over a category that existed before, such as the built-in `system`). */
+export async function upsertCategory(tx: Executor, key: string, input?: Partial<TCategory>, position?: number): Promise<void> {
   const [existing] = await tx.select().from(settingCategories).where(eq(settingCategories.key, key));
   if (existing) {
-    if (input) await tx.update(settingCategories).set({ label: input.label ?? existing.label, description: input.description ?? existing.description, security: input.security ?? existing.security }).where(eq(settingCategories.key, key));
+    if (input) {
+      await tx
+        .update(settingCategories)
+        .set({ label: input.label ?? existing.label, description: input.description ?? existing.description, security: input.security ?? existing.security, position: position ?? existing.position })
+        .where(eq(settingCategories.key, key));
+    }
     return;
   }
-  const [{ top }] = await tx.select({ top: max(settingCategories.position) }).from(settingCategories);
+  const [{ top }] = position === undefined ? await tx.select({ top: max(settingCategories.position) }).from(settingCategories) : [{ top: position - 1 }];
   const label = input?.label ?? key.charAt(0).toUpperCase() + key.slice(1);
   await tx.insert(settingCategories).values({ key, label, description: input?.description ?? '', security: input?.security ?? false, position: (top ?? -1) + 1 });
 }
