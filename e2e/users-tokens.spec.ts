@@ -36,6 +36,11 @@ test('a platform admin creates a tenant admin with a role in a tenant; server er
   await dialog.getByRole('button', { name: 'Create user' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByText(`${TINA.name} can now sign in`)).toBeVisible();
+  // other specs add users too, so the list may have more than one page: find her by email
+  const search = page.getByRole('searchbox', { name: 'Search users' });
+  await search.fill(TINA.email);
+  await search.press('Enter');
+  await expect(page).toHaveURL(/\/users\?q=tina/);
   const row = page.getByRole('row').filter({ hasText: TINA.email });
   await expect(row.getByRole('list', { name: `Roles of ${TINA.name}` })).toHaveText(`tenant admin · ${TENANT.id}`);
   await screenshots(page, 'users');
