@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { api } from '@/lib/client/api';
-import { scopeLabel, scopeTree, type ScopeOption } from '@/lib/client/scope-tree';
+import type { ScopeOption } from '@/lib/client/scope-tree';
+import { ScopeOptions } from './scope-options';
 import type { TCompareAnswer } from '@/lib/schemas/compare';
 import type { TApplied, TPreview } from '@/lib/schemas/export-import';
 import { Alert } from '@/components/ui/alert';
@@ -49,16 +50,11 @@ export function CompareView({ scopes, categories, initial }: { scopes: ScopeOpti
     preview.reset();
   };
   const count = selected.keys.size + selected.flags.size;
-  const tree = scopeTree(scopes);
   const picker = (id: string, label: string, value: string, onChange: (v: string) => void) => (
     <Field id={id} label={label}>
       {(p) => (
         <Select {...p} value={value} onChange={(e) => onChange(e.target.value)}>
-          {tree.map((t) => (
-            <option key={t.scope.id} value={t.scope.id}>
-              {scopeLabel(t)}
-            </option>
-          ))}
+          <ScopeOptions scopes={scopes} />
         </Select>
       )}
     </Field>

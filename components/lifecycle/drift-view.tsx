@@ -4,7 +4,8 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { api } from '@/lib/client/api';
-import { scopeLabel, scopeTree, type ScopeOption } from '@/lib/client/scope-tree';
+import type { ScopeOption } from '@/lib/client/scope-tree';
+import { ScopeOptions } from './scope-options';
 import type { TDriftReport, TRecordedDrift, TRemediated } from '@/lib/schemas/drift';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -48,11 +49,7 @@ export function DriftView({ scopes, home, last, seesLast, mayRemediate }: Props)
               <Field id="drift-scope" label="Scope">
                 {(p) => (
                   <Select {...p} value={scope} onChange={(e) => setScope(e.target.value)}>
-                    {scopeTree(scopes).map((t) => (
-                      <option key={t.scope.id} value={t.scope.id}>
-                        {scopeLabel(t)}
-                      </option>
-                    ))}
+                    <ScopeOptions scopes={scopes} />
                   </Select>
                 )}
               </Field>

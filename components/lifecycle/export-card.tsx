@@ -2,7 +2,8 @@
 
 import { useState } from 'react';
 import { queryString } from '@/lib/query-string';
-import { scopeLabel, scopeTree, type ScopeOption } from '@/lib/client/scope-tree';
+import type { ScopeOption } from '@/lib/client/scope-tree';
+import { ScopeOptions } from './scope-options';
 import { buttonClass } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
@@ -28,11 +29,7 @@ export function ExportCard({ scopes, categories, home, maySecrets }: { scopes: S
           <Field id="export-scope" label="Scope">
             {(p) => (
               <Select {...p} value={scope} onChange={(e) => setScope(e.target.value)}>
-                {scopeTree(scopes).map((t) => (
-                  <option key={t.scope.id} value={t.scope.id}>
-                    {scopeLabel(t)}
-                  </option>
-                ))}
+                <ScopeOptions scopes={scopes} />
               </Select>
             )}
           </Field>

@@ -5,7 +5,8 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { api, ApiError } from '@/lib/client/api';
-import { scopeLabel, scopeTree, type ScopeOption } from '@/lib/client/scope-tree';
+import type { ScopeOption } from '@/lib/client/scope-tree';
+import { ScopeOptions } from './scope-options';
 import { IMPORT_BODY_LIMIT, type TApplied, type TPreview } from '@/lib/schemas/export-import';
 import { Alert } from '@/components/ui/alert';
 import { Button, Spinner } from '@/components/ui/button';
@@ -37,7 +38,6 @@ export function ImportCard({ scopes }: { scopes: ScopeOption[] }) {
   const [fileError, setFileError] = useState<string>();
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [applied, setApplied] = useState<TApplied | null>(null);
-  const tree = scopeTree(scopes);
 
   const form = (extra: Record<string, string> = {}) => {
     const f = new FormData();
@@ -87,11 +87,7 @@ export function ImportCard({ scopes }: { scopes: ScopeOption[] }) {
                   </label>
                   <Select id={`map-${from}`} value={mapping[from] ?? from} onChange={(e) => setMapping((m) => ({ ...m, [from]: e.target.value }))} aria-invalid={mapError ? true : undefined}>
                     {!scopes.some((s) => s.id === from) && <option value={from}>{from} (not here)</option>}
-                    {tree.map((t) => (
-                      <option key={t.scope.id} value={t.scope.id}>
-                        {scopeLabel(t)}
-                      </option>
-                    ))}
+                    <ScopeOptions scopes={scopes} />
                   </Select>
                 </div>
               ))}
