@@ -3,6 +3,10 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hasForbiddenKey } from '@/lib/engine/document';
 import { IMPORT_BODY_LIMIT, ZExportQuery, ZImportBody } from '@/lib/schemas/export-import';
 import { ZDriftQuery, ZRemediateBody } from '@/lib/schemas/drift';
+import { ZBackupsQuery, ZCreateBackup, ZRestoreBody, type TBackup } from '@/lib/schemas/backups';
+import { createBackup, uploadBackup } from '@/lib/services/backups/create';
+import { downloadBackup, listBackups } from '@/lib/services/backups/read';
+import { restoreBackup } from '@/lib/services/backups/restore';
 import { detectDrift } from '@/lib/services/drift/detect';
 import { remediateDrift } from '@/lib/services/drift/remediate';
 import { runDueDriftCheck } from '@/lib/services/drift/schedule';
@@ -11,11 +15,15 @@ import { importConfiguration } from '@/lib/services/export-import/import';
 import type { App } from '@/lib/services/kernel/app';
 import { fail } from '@/lib/services/kernel/errors';
 import { parse, runCli, UsageError, type Operator } from './cli/common';
-import { printDiff, printDrift } from './cli/print';
+import { printBackups, printDiff, printDrift } from './cli/print';
 
 const USAGE = `Usage: npm run settings -- <command> [options]
   export  --scope <id> [--category <c>] [--include-descendants] [--include-secrets] [--file <out.json>]
   import  --file <in.json> (--preview | --confirm --reason <why> [--etag <from --preview>]) [--map-scopes a=b,c=d]
+  backup  [--type full|system|user|model] [--note <text>] [--file <out.json>]   (stored in the database; --file also writes it)
+  backup  --list [--type <t>] [--json]
+  restore (--id <backup id> | --file <backup.json>) (--preview | --confirm --reason <why> [--etag <from --preview>])
+          (--file stores the file as an uploaded backup first, as the Backups page does)
   drift   [--scope <id>] [--json] [--remediate [--keys k1,k2] [--reason <why>]]
 Runs against DATABASE_URL, or the embedded database in SWITCHBOARD_DATA_DIR (default ./.data; stop the server first).
 Acts as "cli (<os user>@<host>)" with a platform admin's rights, audited under that name.`;
@@ -108,8 +116,63 @@ const driftCommand: Command = async (app, op, args) => {
   return report.drifted.length + report.missing.length + report.unexpected.length > 0 ? 3 : 0;
 };
 
-/** The commands; `backup` and `restore` join them once the backups service exists. */
-const COMMANDS: Record<string, Command> = { export: exportCommand, import: importCommand, drift: driftCommand };
+const backupCommand: Command = async (app, op, args) => {
+  const { values } = parse(args, { type: { type: 'string' }, note: { type: 'string' }, file: { type: 'string' }, list: { type: 'boolean' }, json: { type: 'boolean' } });
+  if (values.list) {
+    if (values.note || values.file) throw new UsageError('--list takes only --type and --json');
+    const list = await listBackups(app, op.principal, checked(ZBackupsQuery, { type: values.type, limit: '200' }));
+    if (values.json) console.log(JSON.stringify(list, null, 2));
+    else printBackups(list);
+    return 0;
+  }
+  const input = checked(ZCreateBackup, { type: values.type ?? 'full', note: values.note });
+  const backup = await createBackup(app, op.principal, input, op.change);
+  console.log(`Backup ${backup.id} (${backup.type}): ${backup.items} item(s), ${backup.size} bytes, ${backup.compressedSize} stored; SHA-256 ${backup.checksum}`);
+  if (values.file) {
+    const { bytes } = await downloadBackup(app, op.principal, backup.id);
+    writeFileSync(values.file, bytes);
+    console.log(`Written to ${values.file}`);
+  }
+  return 0;
+};
+
+/**
+ * A backup file stored as an `upload` backup, checked like the upload endpoint's (JSON, no prototype keys,
+ * the backup format). Not capped at the endpoint's 10 MiB: that limit guards the server's memory against
+ * callers; the operator reads a local file, e.g. a large download the endpoint could not take back.
+ */
+async function uploadFile(app: App, op: Operator, file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    fail('INVALID_REQUEST', `Cannot read ${file}: ${(e as Error).message}`, 'file');
+  }
+  const backup = await uploadBackup(app, op.principal, bytes, undefined, op.change);
+  console.log(`Stored ${file} as backup ${backup.id} (${backup.type}, ${backup.items} item(s))`);
+  return backup.id;
+}
+
+const restoreCommand: Command = async (app, op, args) => {
+  const { values } = parse(args, { id: { type: 'string' }, file: { type: 'string' }, preview: { type: 'boolean' }, confirm: { type: 'boolean' }, reason: { type: 'string' }, etag: { type: 'string' } });
+  if (!values.id === !values.file) throw new UsageError('restore needs either --id <backup id> or --file <backup.json>');
+  if (!!values.preview === !!values.confirm) throw new UsageError('restore needs either --preview or --confirm');
+  if (values.confirm && !values.reason?.trim()) throw new UsageError('restore --confirm needs --reason <why> (recorded with every change)');
+  const backupId = values.id ?? (await uploadFile(app, op, values.file!));
+  const body = checked(ZRestoreBody, { backupId, preview: true, reason: values.reason });
+  const preview = await restoreBackup(app, op.principal, body, undefined, op.change);
+  if (!preview.preview) return 1;
+  // the diff applied is the one printed: confirmed with its ETag (or the one a --preview run printed)
+  printDiff(preview);
+  if (preview.models) console.log(`AI model configuration: ${preview.models.configurations} configuration(s), ${preview.models.templates} preset(s), ${preview.models.access} provider restriction(s) replace the current ones.`);
+  if (values.preview) return preview.summary.invalid > 0 ? 1 : 0;
+  const done = await restoreBackup(app, op.principal, { ...body, preview: false }, values.etag ?? preview.etag, op.change);
+  if (done.preview) return 1;
+  console.log(`Restored: ${done.created} created, ${done.updated} updated, ${done.deleted} deleted, ${done.unchanged} unchanged (change set ${done.changeSetId ?? 'none'}); the state before is backup ${(done.preRestoreBackup as TBackup).id}.`);
+  return 0;
+};
+
+const COMMANDS: Record<string, Command> = { export: exportCommand, import: importCommand, backup: backupCommand, restore: restoreCommand, drift: driftCommand };
 
 const [name, ...rest] = process.argv.slice(2);
 const command = name ? COMMANDS[name] : undefined;

@@ -1,4 +1,5 @@
 import type { TDriftReport } from '@/lib/schemas/drift';
+import type { TBackupList } from '@/lib/schemas/backups';
 import type { TPreview } from '@/lib/schemas/export-import';
 
 /** Human-readable output of the operator CLIs (`--json` prints the API's own shapes instead). */
@@ -22,4 +23,11 @@ export function printDrift(r: TDriftReport) {
   for (const m of r.missing) console.log(`  ${m.severity.padEnd(8)} missing  ${m.key} @ ${m.scope}: expected ${show(m.expectedValue)}${m.autoRemediable ? ' (auto-remediable)' : ''} — ${m.reason}`);
   for (const u of r.unexpected) console.log(`  unexpected        ${u.key} @ ${u.scope}: ${show(u.actualValue)} — ${u.reason}`);
   if (!r.drifted.length && !r.missing.length && !r.unexpected.length) console.log('  no drift: every stored value is what was recorded.');
+}
+
+export function printBackups(l: TBackupList) {
+  for (const b of l.backups) {
+    console.log(`  ${b.id}  ${b.createdAt}  ${b.type.padEnd(6)}  ${b.origin.padEnd(11)}  ${String(b.items).padStart(7)} item(s)  ${b.size} bytes${b.note ? `  — ${b.note}` : ''}`);
+  }
+  console.log(`${l.total} backup(s)${l.total > l.backups.length ? `, newest ${l.backups.length} shown` : ''}.`);
 }

@@ -44,10 +44,11 @@ describe('settings CLI', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('refuses bad usage with exit code 2 and the usage text', async () => {
-    const r = await cli('settings', ['backup']);
+    const r = await cli('settings', ['bogus']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Unknown command "backup"');
+    expect(r.stderr).toContain('Unknown command "bogus"');
     expect(r.stderr).toContain('export  --scope');
+    expect(r.stderr).toContain('restore (--id');
     const m = await cli('settings-migrate', ['up', '--bogus']);
     expect(m.code).toBe(2);
     expect(m.stderr).toMatch(/Unknown option '--bogus'/);
@@ -98,5 +99,46 @@ describe('settings CLI', () => {
     expect(report.drifted).toEqual([expect.objectContaining({ key: 'auth.passwordMinLength', expectedValue: 12, actualValue: 99, severity: 'critical', autoRemediable: false })]);
     const recorded = await withDb(async (db) => rowsOf<{ trigger: string }>(await db.execute(sql`select trigger from drift_reports`)));
     expect(recorded).toEqual([{ trigger: 'cli' }]);
+  }, 600_000);
+
+  it('backs up to a file and restores it (preview, then confirm with a reason), keeping a pre-restore backup', async () => {
+    const file = path.join(dataDir, 'backup.json');
+    const backup = await cli('settings', ['backup', '--type', 'system', '--note', 'before the change', '--file', file]);
+    expect(backup.code, backup.stderr).toBe(0);
+    const id = /^Backup (\S+) \(system\)/.exec(backup.stdout)?.[1];
+    expect(id, backup.stdout).toBeTruthy();
+    const content = JSON.parse(readFileSync(file, 'utf8'));
+    expect(content).toMatchObject({ format: 'switchboard-backup', type: 'system', note: 'before the change' });
+    expect(content.settings).toContainEqual(expect.objectContaining({ key: 'workflow.defaultSlaHours', scope: 'global', value: 36 }));
+
+    // an out-of-band edit the restore puts back
+    await withDb((db) => db.execute(sql`update setting_values set value = '12' where key = 'workflow.defaultSlaHours' and scope_id = 'global'`));
+
+    const preview = await cli('settings', ['restore', '--file', file, '--preview']);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toMatch(/^Stored .*backup.json as backup \S+ \(system, \d+ item\(s\)\)/m);
+    expect(preview.stdout).toMatch(/update +workflow.defaultSlaHours @ global: 12 → 36/);
+    expect(preview.stdout).toMatch(/0 to create, 1 to update, 0 to delete/);
+
+    const noReason = await cli('settings', ['restore', '--id', id!, '--confirm']);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toContain('--reason');
+    const unknown = await cli('settings', ['restore', '--id', 'bk_missing', '--preview']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('error NOT_FOUND: No backup "bk_missing"');
+
+    const done = await cli('settings', ['restore', '--id', id!, '--confirm', '--reason', 'undo the edit']);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toMatch(/Restored: 0 created, 1 updated, 0 deleted/);
+    const { value, audit } = await withDb(async (db) => ({
+      value: rowsOf<{ value: unknown }>(await db.execute(sql`select value from setting_values where key = 'workflow.defaultSlaHours' and scope_id = 'global'`))[0].value,
+      audit: rowsOf<{ source: string; reason: string }>(await db.execute(sql`select source, reason from audit_log where key = 'workflow.defaultSlaHours' order by id desc limit 1`))[0],
+    }));
+    expect(value).toBe(36);
+    expect(audit).toEqual({ source: 'restore', reason: 'undo the edit' });
+
+    const list = await cli('settings', ['backup', '--list', '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).backups.map((b: { origin: string }) => b.origin).sort()).toEqual(['manual', 'pre-restore', 'upload']);
   }, 600_000);
 });

@@ -31,7 +31,7 @@ export const COVERS: Record<TBackupType, { values: ValueDomain | null; tree: boo
  */
 export async function readContent(app: App, db: Executor, type: TBackupType, note: string | null): Promise<TBackupContent> {
   const covers = COVERS[type];
-  const registry = await getRegistry(app);
+  const registry = await getRegistry(app, db);
   const keys = registry.definitions.map((d) => d.key).sort();
   const content: TBackupContent = {
     format: BACKUP_FORMAT,

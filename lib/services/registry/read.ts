@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Executor } from '@/lib/db/client';
 import type { TDefinition } from '@/lib/schemas/definition';
 import type { App } from '../kernel/app';
 import type { Registry } from '../kernel/cache';
@@ -7,17 +8,21 @@ import { publicDefinition } from '../kernel/secrecy';
 import { rowToDefinition } from './rows';
 import { selectRegistryRows } from './store';
 
-/** The registry, cached until a definition or category changes. */
-export async function getRegistry(app: App): Promise<Registry> {
+/**
+ * The registry, cached until a definition or category changes. A caller inside a transaction passes it as
+ * `db`: on the embedded database a read through `app.db` would wait for that transaction to end (one
+ * connection) and never return. What a transaction reads is not cached (it may see its own uncommitted rows).
+ */
+export async function getRegistry(app: App, db: Executor = app.db): Promise<Registry> {
   if (app.caches.registry) return app.caches.registry;
-  const { cats, defs } = await selectRegistryRows(app.db);
+  const { cats, defs } = await selectRegistryRows(db);
   const categories = cats.map((c) => ({ key: c.key, label: c.label, description: c.description, security: c.security, position: c.position }));
   const categoryByKey = new Map(categories.map((c) => [c.key, c]));
   const catPos = (k: string) => categoryByKey.get(k)?.position ?? Number.MAX_SAFE_INTEGER;
   defs.sort((a, b) => catPos(a.category) - catPos(b.category) || a.position - b.position || a.key.localeCompare(b.key));
   const definitions = defs.map(rowToDefinition);
   const registry: Registry = { definitions, byKey: new Map(definitions.map((d) => [d.key, d])), categories, categoryByKey };
-  app.caches.registry = registry;
+  if (db === app.db) app.caches.registry = registry;
   return registry;
 }
 
