@@ -888,7 +888,7 @@ export const accreditationCatalog: Catalog = {
       group: 'Backups',
       type: 'string',
       defaultValue: 'daily',
-      validation: { minLength: 1, maxLength: 100 },
+      validation: { minLength: 1, maxLength: 100, rules: ['schedule'] },
       ui: { control: 'text', placeholder: '0 3 * * *' },
       allowedLevels: ['global'],
       source: 'seed',

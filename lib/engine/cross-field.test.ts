@@ -88,3 +88,24 @@ describe('unknown rules are reported, not ignored', () => {
     expect(issues[0].message).toBe('cannot be checked: unknown rule "noSuchRule"');
   });
 });
+
+describe('the "schedule" rule (backup.schedule)', () => {
+  const schedule = def({ key: 'backup.schedule', type: 'string', defaultValue: 'daily', validation: { rules: ['schedule'] } });
+
+  it('is a known rule', () => {
+    expect(unknownRuleNames(schedule)).toEqual([]);
+  });
+
+  it('accepts intervals and cron expressions and refuses anything else when the setting changes, saying why', () => {
+    for (const ok of ['daily', 'every 6h', '30m', '0 3 * * *']) {
+      expect(checkCrossFieldRules([schedule], ['backup.schedule'], values({ 'backup.schedule': ok }))).toEqual([]);
+    }
+    const issues = checkCrossFieldRules([schedule], ['backup.schedule'], values({ 'backup.schedule': 'every tuesday' }));
+    expect(issues).toEqual([{ path: 'backup.schedule', rule: 'schedule', message: expect.stringMatching(/^is not a schedule: "every tuesday" is neither an interval/) }]);
+    expect(checkCrossFieldRules([schedule], ['backup.schedule'], values({ 'backup.schedule': '1m' }))[0].message).toContain('5-minute minimum');
+  });
+
+  it('is not re-checked when another setting changes', () => {
+    expect(checkCrossFieldRules([schedule], ['other.key'], values({ 'backup.schedule': 'nonsense' }))).toEqual([]);
+  });
+});

@@ -1,13 +1,14 @@
 /**
- * Cross-field rules: checks that relate one setting's value to others', named in a definition's
- * `validation.rules`. Built in: "gte:<key>", "gt:<key>", "lte:<key>", "lt:<key>" compare this
- * setting with another (numbers, or durations by their length). Any other name is reported, never
- * ignored (no catalog needs more; a registry of named rules in code was dropped as unused).
+ * Rules named in a definition's `validation.rules`, checked in code. Built in: "gte:<key>", "gt:<key>",
+ * "lte:<key>", "lt:<key>" compare this setting with another (numbers, or durations by their length);
+ * "schedule": the value is a job schedule `lib/engine/schedule.ts` accepts (backup.schedule), so a bad one
+ * is refused on write instead of being noticed by the job later. Any other name is reported, never ignored.
  */
 import type { TDefinition } from '@/lib/schemas/definition';
 import { SETTING_KEY_PATTERN } from './patterns';
 import type { ValidationIssue } from './types';
 import { parseDuration } from './duration';
+import { parseSchedule } from './schedule';
 
 type Op = 'gte' | 'gt' | 'lte' | 'lt';
 const OPS: Record<Op, { symbol: string; holds: (a: number, b: number) => boolean; converse: Op }> = {
@@ -17,6 +18,14 @@ const OPS: Record<Op, { symbol: string; holds: (a: number, b: number) => boolean
   lt: { symbol: '<', holds: (a, b) => a < b, converse: 'gt' },
 };
 const COMPARISON = /^(gte|gt|lte|lt):(.+)$/;
+/** Rules about the setting's own value alone (message when it fails, or null). */
+const OWN_VALUE_RULES: Record<string, (value: unknown) => string | null> = {
+  schedule: (value) => {
+    if (typeof value !== 'string') return null;
+    const s = parseSchedule(value);
+    return 'error' in s ? `is not a schedule: ${s.error}` : null;
+  },
+};
 
 function parseComparison(rule: string): { op: Op; other: string } | null {
   const m = COMPARISON.exec(rule);
@@ -37,6 +46,7 @@ const show = (value: unknown) => (typeof value === 'string' ? value : JSON.strin
  */
 export function unknownRuleNames(def: Pick<TDefinition, 'validation'>, isDefinedKey: (key: string) => boolean = () => true): string[] {
   return (def.validation?.rules ?? []).filter((rule) => {
+    if (Object.hasOwn(OWN_VALUE_RULES, rule)) return false;
     const cmp = parseComparison(rule);
     return !cmp || !isDefinedKey(cmp.other);
   });
@@ -58,6 +68,11 @@ export function checkCrossFieldRules(
   const out: ValidationIssue[] = [];
   for (const def of defs) {
     for (const rule of def.validation?.rules ?? []) {
+      if (Object.hasOwn(OWN_VALUE_RULES, rule)) {
+        const problem = changed.has(def.key) ? OWN_VALUE_RULES[rule](get(def.key)) : null;
+        if (problem) out.push({ path: def.key, rule, message: problem });
+        continue;
+      }
       const cmp = parseComparison(rule);
       if (cmp && defined.has(cmp.other)) {
         const own = changed.has(def.key);

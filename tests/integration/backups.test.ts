@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, backups } from '@/lib/db/schema';
+import { auditLog, backups, settingValues } from '@/lib/db/schema';
 import { runScheduledBackups } from '@/lib/services/backups/schedule';
 import { bootstrapped, startTestServer, usingPostgres, type TestServer } from './harness';
 import { seedWorld, snapshot } from './lifecycle-fixture';
@@ -281,8 +281,12 @@ describe('backups and restore', () => {
       expect((await s.app.db.select().from(backups).where(eq(backups.origin, 'manual'))).length).toBeGreaterThan(3);
     });
 
-    it('an unreadable backup.schedule keeps the default and says why', async () => {
-      await put('backup.schedule', 'whenever');
+    it('a bad backup.schedule is refused on write, saying why; one stored before that check keeps the default and says why', async () => {
+      const err = await refused(s, () => s.api('PUT', '/api/v1/settings/backup.schedule', { token, body: { scope: 'global', value: 'whenever', reason: 'typo' } }), 400, 'INVALID_SETTING_VALUE');
+      expect(err).toMatchObject({ field: 'backup.schedule', message: expect.stringMatching(/is not a schedule: "whenever" is neither an interval/) });
+      // out of band, as a value written before the rule existed would be
+      await s.app.db.update(settingValues).set({ value: 'whenever' }).where(and(eq(settingValues.key, 'backup.schedule'), eq(settingValues.scopeId, 'global')));
+      s.app.caches.invalidate({ type: 'value', key: 'backup.schedule', scopeId: 'global', version: 0 });
       const run = await runScheduledBackups(s.app, at(10), since);
       expect(run.problem).toMatch(/backup\.schedule: "whenever" is neither an interval/);
       expect(run.backup).not.toBeNull();
