@@ -21,7 +21,7 @@ const SHARE = 8;
 /** An allowance covers at least this many usages like the last one. */
 const MIN_CALLS = 64;
 /** …and this many times what was admitted since the last sync. */
-const RATE = 4;
+const RATE = 16;
 /**
  * How long a call waits for other allowances to be given back before it is decided with them counted as
  * taken. They come back within a sync or two (the endgame, idle) or their lease ends (a dead instance): this
