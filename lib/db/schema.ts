@@ -328,6 +328,29 @@ export const modelUsage = pgTable(
   (t) => [primaryKey({ columns: [t.provider, t.scopeId, t.period, t.windowStart] }), index('model_usage_scope_day_idx').on(t.scopeId, t.period, t.day)],
 );
 
+/**
+ * Metering allowances (issue 12's speed): a share of a limited counter's headroom one instance holds — reserved,
+ * not spent. The instance admits usages against it in memory and settles what it spent into `model_usage`
+ * every few milliseconds, renewing `expires_at`. Every decision under a hard limit counts these rows as taken,
+ * so the sum of counters and allowances never passes a limit; a row whose instance died (expired) is charged
+ * to the counter in full, so a crash can overcount by at most one allowance, never overspend.
+ */
+export const modelUsageAllowances = pgTable(
+  'model_usage_allowances',
+  {
+    provider: text('provider').notNull(),
+    scopeId: text('scope_id').notNull(),
+    period: text('period').$type<'daily' | 'monthly'>().notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull(),
+    instance: text('instance').notNull(),
+    requests: bigint('requests', { mode: 'number' }).notNull().default(0),
+    tokens: bigint('tokens', { mode: 'number' }).notNull().default(0),
+    costMicros: bigint('cost_micros', { mode: 'number' }).notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.scopeId, t.period, t.windowStart, t.instance] })],
+);
+
 // ── issue 10: backups ──
 /** Bytes: the backup's gzip-compressed content (PGlite and PostgreSQL alike, so the embedded default needs no other storage). */
 const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({

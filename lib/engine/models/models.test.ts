@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parameterIssue, ZQuota } from '@/lib/schemas/models';
 import { baseUrlProblem, providerById, PROVIDERS } from './providers';
-import { crossings, firstExceeded, localDay, remainingOf, windowOf, zonedMidnight } from './quota';
+import { allowanceFits, crossings, firstExceeded, localDay, nextThreshold, remainingOf, windowOf, zonedMidnight } from './quota';
 import { allowedProviders, blockingModelLock, resolveModelConfig, type StoredModelConfig } from './resolve';
 
 const openai = providerById('openai')!;
@@ -137,5 +137,29 @@ describe('counters against limits', () => {
     expect(ZQuota.safeParse({ daily: { tokens: { soft: 60, hard: 50 } } }).error?.issues[0].path).toEqual(['daily', 'tokens', 'soft']);
     expect(ZQuota.parse({ daily: { tokens: { hard: 50 } } }).timeZone).toBe('UTC');
     expect(ZQuota.safeParse({ timeZone: 'Nowhere/Else' }).success).toBe(false);
+  });
+});
+
+describe('allowances (a share of headroom an instance may hold)', () => {
+  const Z = { requests: 0, tokens: 0, cost: 0 };
+  const limits = { requests: { soft: 800, hard: 1000 }, tokens: { hard: 10_000 } };
+
+  it('stops at the soft threshold until it is passed, then at the hard limit', () => {
+    expect(nextThreshold(0, { soft: 800, hard: 1000 })).toBe(800);
+    expect(nextThreshold(800, { soft: 800, hard: 1000 })).toBe(1000);
+    expect(nextThreshold(5, { hard: 1000 })).toBe(1000);
+  });
+
+  it('fits while the allowance is at most a share of what lies before the next threshold, counting others’ allowances', () => {
+    expect(allowanceFits(Z, Z, { requests: 100, tokens: 0, cost: 0 }, limits, 8)).toBe(true);
+    expect(allowanceFits(Z, Z, { requests: 101, tokens: 0, cost: 0 }, limits, 8)).toBe(false);
+    expect(allowanceFits({ ...Z, requests: 600 }, { ...Z, requests: 100 }, { requests: 13, tokens: 0, cost: 0 }, limits, 8)).toBe(false);
+    expect(allowanceFits({ ...Z, requests: 600 }, { ...Z, requests: 100 }, { requests: 12, tokens: 0, cost: 0 }, limits, 8)).toBe(true);
+    // soft passed: the hard limit is next
+    expect(allowanceFits({ ...Z, requests: 850 }, Z, { requests: 18, tokens: 0, cost: 0 }, limits, 8)).toBe(true);
+    // nothing left on one limited metric: the endgame, even for a usage that adds none of it
+    expect(allowanceFits({ ...Z, tokens: 10_000 }, Z, { requests: 1, tokens: 0, cost: 0 }, limits, 8)).toBe(false);
+    // a metric without a limit does not matter
+    expect(allowanceFits({ ...Z, cost: 1e12 }, Z, { requests: 1, tokens: 1, cost: 1e12 }, limits, 8)).toBe(true);
   });
 });

@@ -133,3 +133,26 @@ export function remainingOf(used: Amounts, limits: Limits | undefined): Partial<
   }
   return out;
 }
+
+// ------------------------------------------------------------------ allowances (metering without a transaction per usage)
+
+/** What an admission must not reach without an exact decision: the soft threshold until it is passed, then the hard limit. */
+export function nextThreshold(used: number, limit: Limit): number {
+  return limit.soft !== undefined && used < limit.soft ? limit.soft : limit.hard;
+}
+
+/**
+ * May an instance hold `want` of a counter as an allowance? Only if, on every limited metric, `want` is at most
+ * `1/share` of the room between the counter (`used`, plus every other allowance `taken`) and its next threshold:
+ * so allowances never reach a threshold (crossing one stays an exact decision, audited once) and several
+ * instances fit; false is the endgame, where usages are decided one by one again.
+ */
+export function allowanceFits(used: Amounts, taken: Amounts, want: Amounts, limits: Limits, share: number): boolean {
+  for (const metric of METRICS) {
+    const limit = limits[metric];
+    if (!limit) continue;
+    const headroom = nextThreshold(used[metric], limit) - used[metric] - taken[metric];
+    if (headroom <= 0 || want[metric] * share > headroom) return false;
+  }
+  return true;
+}

@@ -14,6 +14,8 @@ export interface App {
   caches: Caches;
   /** PostgreSQL outages: 503 instead of hangs, cached reads marked stale (kernel/storage.ts). */
   storage: StorageMonitor;
+  /** Work to finish before the database closes (a feature's in-memory state that must reach it: metering). */
+  onClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -34,13 +36,16 @@ export async function createApp(database: Database, secrets: SecretBox): Promise
     caches.invalidate({ type: 'flag', key: '' });
   });
   storage.start();
+  const closing: (() => Promise<void>)[] = [];
   return {
     database,
     db: database.db,
     secrets,
     caches,
     storage,
+    onClose: (fn) => closing.push(fn),
     async close() {
+      for (const fn of closing.splice(0)) await fn().catch((err) => console.error('[switchboard] shutdown step failed', err));
       storage.stop();
       await unlisten().catch(() => {});
       await database.close();

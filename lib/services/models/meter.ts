@@ -1,137 +1,156 @@
 import 'server-only';
-import { crossings, firstExceeded, ZERO, type Amounts, type Crossing } from '@/lib/engine/models/quota';
-import { appendAudit } from '../audit/append';
-import type { AuditInput, ChangeContext } from '../audit/types';
+import { randomUUID } from 'node:crypto';
+import type { Limits } from '@/lib/engine/models/quota';
 import type { App } from '../kernel/app';
-import { inTransaction } from '../kernel/transaction';
-import { counterAmounts, type WindowTarget } from './quotas';
-import { addToCounters, dropCounters, lockCounters, type CounterKey } from './store';
+import { freeze, IDLE_MS, isZero, keyOf, LEASE_MS, newSlot, plus, SYNC_MS, type Admission, type Meter, type MeterCall, type Slot } from './slots';
+import { syncOnce } from './sync';
+
+export type { Admission, MeterCall, Refusal } from './slots';
 
 /**
- * Metering in batches. Usage calls that arrive while a batch is being decided wait for the next one; each
- * batch is ONE transaction that locks every counter its calls touch (in key order), admits the calls in
- * arrival order — each only if it passes no hard limit on its whole path, given the calls admitted before
- * it — adds the admitted totals, writes the audit entries of thresholds crossed, and commits. The database
- * still decides under its row locks (exact across instances: another instance's batch waits for these
- * rows), and every admitted call is durable before it is answered; but a commit, and the wait on the hot
- * global and tenant rows, is paid once per batch instead of once per call.
+ * Metering with allowances. Each instance holds, per limited counter (a provider's day or month at a scope), an
+ * allowance: a share of the counter's headroom reserved in the database (model_usage_allowances), not spent.
+ * A usage whose every limited counter has room in this instance's allowance is admitted in memory and answered
+ * at once; what was admitted is settled into the counters every SYNC_MS (sync.ts), where allowances are also
+ * topped up, renewed and given back. Every other usage — no allowance yet, not enough room, or near a threshold
+ * (the endgame, where no allowance is granted) — is decided exactly, in that same transaction, under the row
+ * locks of its counters, counting every instance's allowance as taken: so the sum of counters and allowances
+ * never passes a hard limit, across instances, and the 429 lands at exactly the limit (a call that only
+ * allowances keep out waits for them to be given back). Allowances stay below the next threshold, so crossing
+ * a soft threshold or reaching the hard limit is always an exact decision, audited in its transaction as before.
+ *
+ * What a 200 promises: the usage is admitted under every quota on its path, and that is durable — the fast path
+ * admits only against an allowance committed before it. The counters show it within ~SYNC_MS (on this
+ * instance's reads at once: listQuotas flushes first), and at shutdown (stopMetering). If the instance dies
+ * first, other instances charge its allowances in full once their lease ends: usage is overcounted by at most
+ * the unspent allowance, never undercounted on a limited counter, so a crash cannot let usage exceed a quota.
+ * (Counters without a limit that a fast usage also touched lose at most its last ~SYNC_MS on a crash.)
+ * A usage with no limited counter on its path takes the exact path and is recorded before it is answered.
  */
 
-export interface MeterCall {
-  provider: string;
-  /** The counters of the usage's scope and every ancestor (quotas.ts counterTargets). */
-  targets: WindowTarget[];
-  delta: Amounts;
-  ctx: ChangeContext;
-  /** The audit entries of the thresholds this usage crossed (none: nothing audited). */
-  audit: (crossed: { target: WindowTarget; crossing: Crossing }[]) => AuditInput[];
-}
-
-export interface Refusal {
-  target: WindowTarget;
-  metric: keyof Amounts;
-  limit: number;
-  used: number;
-  requested: number;
-}
-
-export type Admission =
-  | { ok: true; after: Amounts[]; crossed: { target: WindowTarget; crossing: Crossing }[] }
-  | { ok: false; refusal: Refusal };
-
-/** Calls decided in one transaction at most (a bigger backlog takes several batches). */
-const MAX_BATCH = 256;
-
-interface Waiting {
-  call: MeterCall;
-  resolve: (a: Admission) => void;
-  reject: (e: unknown) => void;
-}
-interface Meter {
-  queue: Waiting[];
-  running: boolean;
-}
 const meters = new WeakMap<App, Meter>();
 
-/** Decides one usage with whatever else is waiting: admitted (and recorded) or refused with the limit it would pass. */
-export function meter(app: App, call: MeterCall): Promise<Admission> {
+
+function meterOf(app: App): Meter {
   let m = meters.get(app);
-  if (!m) meters.set(app, (m = { queue: [], running: false }));
-  const mine = m;
+  if (m) return m;
+  const created: Meter = (m = { instance: randomUUID(), slots: new Map(), queue: [], flushes: [], running: false, wake: null, closed: false, generation: 0 });
+  meters.set(app, created);
+  // a quota changed (here or elsewhere): allowances sized for the old limits go back
+  app.caches.onChange((c) => {
+    if (c.type !== 'models' && c.type !== 'scopes') return;
+    created.generation++;
+    for (const s of created.slots.values()) freeze(s);
+  });
+  app.onClose(() => stopMetering(app));
+  return m;
+}
+
+const sameLimits = (a: Limits | undefined, b: Limits | undefined) =>
+  (['requests', 'tokens', 'cost'] as const).every((k) => a?.[k]?.hard === b?.[k]?.hard && a?.[k]?.soft === b?.[k]?.soft);
+
+/** Admits in memory when every limited counter of the call has room in this instance's allowance. */
+function admitFast(m: Meter, call: MeterCall, now: number): Admission | null {
+  if (m.closed || !call.targets.some((t) => t.limits)) return null;
+  const slots: Slot[] = [];
+  for (const t of call.targets) {
+    const key = keyOf(call.provider, t);
+    let s = m.slots.get(key);
+    if (t.limits) {
+      if (!s || !s.open || now >= s.deadline || !sameLimits(s.limits, t.limits)) return null;
+      if (call.delta.requests > s.room.requests || call.delta.tokens > s.room.tokens || call.delta.cost > s.room.cost) return null;
+    } else if (!s) {
+      s = newSlot(call.provider, t);
+      m.slots.set(key, s);
+    }
+    slots.push(s!);
+  }
+  const d = call.delta;
+  for (const s of slots) {
+    s.room = { requests: s.room.requests - d.requests, tokens: s.room.tokens - d.tokens, cost: s.room.cost - d.cost };
+    s.pending = plus(s.pending, d);
+    s.known = plus(s.known, d);
+    s.lastDelta = d;
+    s.lastUsed = now;
+  }
+  return { ok: true, after: slots.map((s) => s.known), crossed: [] };
+}
+
+/** Decides one usage: at once against this instance's allowances, or exactly at the next sync. */
+export function meter(app: App, call: MeterCall): Promise<Admission> {
+  const m = meterOf(app);
+  const fast = admitFast(m, call, performance.now());
+  if (fast) {
+    kick(app, m, false);
+    return Promise.resolve(fast);
+  }
   return new Promise<Admission>((resolve, reject) => {
-    mine.queue.push({ call, resolve, reject });
-    if (!mine.running) void drain(app, mine);
+    m.queue.push({ call, resolve, reject });
+    kick(app, m, true);
   });
 }
 
-/** One batch at a time per instance: the next forms while this one is in the database. */
-async function drain(app: App, m: Meter) {
+/** Settles this instance's admitted usage into the counters (a sync that starts after the call). */
+export function flushMetering(app: App): Promise<void> {
+  const m = meters.get(app);
+  if (!m) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    m.flushes.push(resolve);
+    kick(app, m, true);
+  });
+}
+
+/** Shutdown: no more fast admissions; what was admitted is settled and every allowance given back. */
+export async function stopMetering(app: App): Promise<void> {
+  const m = meters.get(app);
+  if (!m) return;
+  m.closed = true;
+  for (const s of m.slots.values()) freeze(s);
+  await flushMetering(app);
+}
+
+function kick(app: App, m: Meter, urgent: boolean) {
+  if (urgent) m.wake?.();
+  if (!m.running) void run(app, m);
+}
+
+function hasWork(m: Meter, now: number): boolean {
+  if (m.queue.length || m.flushes.length) return true;
+  for (const s of m.slots.values()) {
+    if (!isZero(s.pending) || !isZero(s.frozen)) return true;
+    if (s.held && (now - s.lastUsed > IDLE_MS || now > s.deadline - LEASE_MS / 2)) return true;
+  }
+  return false;
+}
+
+const holdsAny = (m: Meter) => [...m.slots.values()].some((s) => s.held);
+
+/** The sync loop: runs while there is usage to settle, calls to decide, or allowances to renew or give back. */
+async function run(app: App, m: Meter) {
   m.running = true;
   try {
-    while (m.queue.length) {
-      const batch = m.queue.splice(0, MAX_BATCH);
-      try {
-        const out = await decide(app, batch.map((w) => w.call));
-        batch.forEach((w, i) => w.resolve(out[i]));
-      } catch (e) {
-        // the transaction rolled back: none of these calls was recorded
-        for (const w of batch) w.reject(e);
-      }
+    for (;;) {
+      if (!m.queue.some((w) => w.deferredSince === undefined) && !m.flushes.length) await nap(m, SYNC_MS);
+      const now = performance.now();
+      if (hasWork(m, now)) await syncOnce(app, m, now);
+      else if (!holdsAny(m)) break;
     }
   } finally {
     m.running = false;
+    m.wake = null;
   }
 }
 
-const keyOf = (provider: string, t: { scopeId: string; period: string; windowStart: Date }) => `${provider}|${t.scopeId}|${t.period}|${t.windowStart.toISOString()}`;
-const add = (a: Amounts, b: Amounts): Amounts => ({ requests: a.requests + b.requests, tokens: a.tokens + b.tokens, cost: a.cost + b.cost });
-const isZero = (a: Amounts) => a.requests === 0 && a.tokens === 0 && a.cost === 0;
-
-/** Every counter the batch touches, once, sorted: the lock order all instances share. */
-function batchKeys(calls: MeterCall[]): CounterKey[] {
-  const keys = new Map<string, CounterKey>();
-  for (const c of calls) {
-    for (const t of c.targets) keys.set(keyOf(c.provider, t), { provider: c.provider, scopeId: t.scopeId, period: t.period, windowStart: t.windowStart, day: t.day });
-  }
-  return [...keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
-}
-
-/** Arrival order: a call is admitted when, after those admitted before it, it passes no hard limit. */
-function admit(calls: MeterCall[], used: Map<string, Amounts>): Admission[] {
-  return calls.map((call): Admission => {
-    // a counter missing here was deleted with its scope meanwhile: it counts from zero
-    const before = call.targets.map((t) => used.get(keyOf(call.provider, t)) ?? ZERO);
-    for (const [i, t] of call.targets.entries()) {
-      const over = firstExceeded(before[i], add(before[i], call.delta), t.limits);
-      if (over) return { ok: false, refusal: { target: t, ...over } };
+function nap(m: Meter, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    timer.unref?.();
+    function done() {
+      clearTimeout(timer);
+      m.wake = null;
+      resolve();
     }
-    const after = before.map((b) => add(b, call.delta));
-    call.targets.forEach((t, i) => used.set(keyOf(call.provider, t), after[i]));
-    const crossed = call.targets.flatMap((target, i) => crossings(before[i], after[i], target.limits).map((crossing) => ({ target, crossing })));
-    return { ok: true, after, crossed };
+    m.wake = done;
   });
 }
 
-async function decide(app: App, calls: MeterCall[]): Promise<Admission[]> {
-  const keys = batchKeys(calls);
-  return inTransaction(app, async (tx) => {
-    const { rows, created } = await lockCounters(tx, keys);
-    const start = new Map(rows.map((r) => [keyOf(r.provider, r), counterAmounts(r)]));
-    const used = new Map(start);
-    const out = admit(calls, used);
-    const adds = keys.flatMap((k) => {
-      const key = keyOf(k.provider, k);
-      const s = start.get(key) ?? ZERO;
-      const u = used.get(key) ?? ZERO;
-      const d = { requests: u.requests - s.requests, tokens: u.tokens - s.tokens, cost: u.cost - s.cost };
-      return isZero(d) ? [] : [{ ...k, requests: d.requests, tokens: d.tokens, costMicros: d.cost }];
-    });
-    await addToCounters(tx, adds);
-    const added = new Set(adds.map((a) => keyOf(a.provider, a)));
-    await dropCounters(tx, created.filter((c) => !added.has(keyOf(c.provider, c))));
-    for (const [i, a] of out.entries()) {
-      if (a.ok && a.crossed.length) await appendAudit(tx, calls[i].ctx, calls[i].audit(a.crossed));
-    }
-    return out;
-  });
-}

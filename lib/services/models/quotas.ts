@@ -3,19 +3,15 @@ import type { Principal } from '@/lib/auth/policy';
 import { PROVIDERS } from '@/lib/engine/models/providers';
 import { fromMicros, localDay, PERIODS, remainingOf, toMicros, windowOf, type Amounts, type Limits, type Period } from '@/lib/engine/models/quota';
 import type { ScopeRef } from '@/lib/engine/types';
-import type { TQuota, TQuotaStatus } from '@/lib/schemas/models';
+import type { TQuotaStatus } from '@/lib/schemas/models';
 import type { App } from '../kernel/app';
+import { flushMetering } from './meter';
+import type { WindowTarget } from './slots';
 import { authorizedPath } from './read';
 import { modelState, type ModelState } from './state';
-import { dailyHistory, readCounters, type CounterTarget, type CounterValue } from './store';
+import { dailyHistory, readCounters, type CounterValue } from './store';
 
-/** A counter a usage at some scope adds to: its window, and the limits there in counter units. */
-export interface WindowTarget extends CounterTarget {
-  resetsAt: Date;
-  quota: TQuota | null;
-  /** Limits with cost in micro-units, like the counters. */
-  limits: Limits | undefined;
-}
+export type { WindowTarget } from './slots';
 
 /** Limits with cost converted to micro-units (what the counters hold). */
 export function inMicros(limits: Limits | undefined): Limits | undefined {
@@ -107,6 +103,8 @@ async function quotaStatus(app: App, provider: string, targets: WindowTarget[], 
 export async function listQuotas(app: App, principal: Principal, input: { scope: string }, at = new Date()) {
   const path = await authorizedPath(app, principal, input.scope, 'models.read');
   const state = await modelState(app);
+  // usage this instance admitted against its allowances is in the counters before they are read
+  await flushMetering(app);
   const quotas: TQuotaStatus[] = [];
   for (const provider of PROVIDERS) {
     const targets = counterTargets(state, provider.id, path, at).filter((t) => t.quota);

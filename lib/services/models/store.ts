@@ -208,6 +208,47 @@ export async function dailyHistory(db: Executor, provider: string, scopeId: stri
     .orderBy(asc(modelUsage.day));
 }
 
+// ------------------------------------------------------------------ allowances (meter.ts)
+
+export interface AllowanceRow extends Omit<CounterKey, 'day'> {
+  instance: string;
+  requests: number;
+  tokens: number;
+  costMicros: number;
+  /** Its lease ended: the instance holding it is gone (or hopelessly late), so it is charged in full. */
+  expired: boolean;
+}
+
+/** Every instance's allowance on the given counters (which the caller has locked: they guard these rows). */
+export async function allowancesOf(tx: Executor, keys: Omit<CounterKey, 'day'>[]): Promise<AllowanceRow[]> {
+  if (keys.length === 0) return [];
+  const rows = rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`
+      select provider, scope_id, period, window_start, instance, requests, tokens, cost_micros, expires_at < now() as expired
+      from model_usage_allowances where (provider, scope_id, period, window_start) in (${sql.join(keys.map(keyTuple), sql`, `)})`),
+  );
+  return rows.map((r) => ({ ...toLocked(r), instance: String(r.instance), expired: r.expired === true }));
+}
+
+/** Sets this instance's allowances (absolute amounts) with a lease of `leaseMs` from now. */
+export async function saveAllowances(tx: Executor, instance: string, rows: (Omit<CounterKey, 'day'> & { requests: number; tokens: number; costMicros: number })[], leaseMs: number) {
+  if (rows.length === 0) return;
+  const values = rows.map(
+    (a) => sql`(${a.provider}, ${a.scopeId}, ${a.period}, ${a.windowStart.toISOString()}::timestamptz, ${instance}, ${a.requests}::bigint, ${a.tokens}::bigint, ${a.costMicros}::bigint, now() + ${leaseMs}::int * interval '1 millisecond')`,
+  );
+  await tx.execute(sql`
+    insert into model_usage_allowances (provider, scope_id, period, window_start, instance, requests, tokens, cost_micros, expires_at)
+    values ${sql.join(values, sql`, `)}
+    on conflict (provider, scope_id, period, window_start, instance) do update set
+      requests = excluded.requests, tokens = excluded.tokens, cost_micros = excluded.cost_micros, expires_at = excluded.expires_at`);
+}
+
+export async function deleteAllowances(tx: Executor, rows: (Omit<CounterKey, 'day'> & { instance: string })[]) {
+  if (rows.length === 0) return;
+  const tuples = rows.map((k) => sql`(${k.provider}, ${k.scopeId}, ${k.period}, ${k.windowStart.toISOString()}::timestamptz, ${k.instance})`);
+  await tx.execute(sql`delete from model_usage_allowances where (provider, scope_id, period, window_start, instance) in (${sql.join(tuples, sql`, `)})`);
+}
+
 // ------------------------------------------------------------------ backup seam
 
 export async function replaceAll(

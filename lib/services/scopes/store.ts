@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db/client';
-import { featureFlags, hierarchyLevels, modelAccess, modelConfigurations, modelUsage, roleAssignments, scopes, settingValues } from '@/lib/db/schema';
+import { featureFlags, hierarchyLevels, modelAccess, modelConfigurations, modelUsage, modelUsageAllowances, roleAssignments, scopes, settingValues } from '@/lib/db/schema';
 import type { TLevel } from '@/lib/schemas/registry';
 
 export type ScopeRow = typeof scopes.$inferSelect;
@@ -113,6 +113,8 @@ export async function scopeDependants(tx: Executor, id: string) {
  * stay; left behind, a new scope given the same id would start its windows with the old usage.
  */
 export async function deleteUsageCounters(tx: Executor, id: string): Promise<number> {
+  // and the metering allowances held on them (an instance still holding one finds it gone: charged, nothing to settle)
+  await tx.delete(modelUsageAllowances).where(eq(modelUsageAllowances.scopeId, id));
   const rows = await tx.delete(modelUsage).where(eq(modelUsage.scopeId, id)).returning({ provider: modelUsage.provider });
   return rows.length;
 }
