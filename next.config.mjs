@@ -7,7 +7,7 @@ const nextConfig = {
   experimental: {
     // Next loads every page's server modules at start by default; the production server answers the API
     // itself (server.ts), so an instance serving mostly API traffic would carry them for nothing. A page's
-    // modules now load on its first request (README "Benchmarks": server memory).
+    // modules now load on its first request (README "Benchmarks", server memory).
     preloadEntriesOnStart: false,
   },
 };
