@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SERVER_NODE_ARGS } from './scripts/server-args.mjs';
 
 // Every run starts the built app on a fresh embedded database, like a new user's first `npm start`.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-e2e-'));
@@ -34,7 +35,7 @@ export default defineConfig({
   ],
   webServer: {
     // the production entry `npm start` runs (server.ts), over the build CI made just before
-    command: 'node --import tsx server.ts',
+    command: `node ${SERVER_NODE_ARGS.join(' ')}`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

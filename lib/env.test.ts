@@ -49,6 +49,8 @@ describe('readEnv: configuration errors name the variable', () => {
     [{ TRUSTED_PROXIES: '10.0.0.0/33' }, /TRUSTED_PROXIES: "10.0.0.0\/33"/],
     [{ PORT: 'eighty' }, /PORT must be a port number/],
     [{ NEXTAUTH_URL: 'switchboard.example.com' }, /NEXTAUTH_URL must be an http\(s\):\/\/ URL/],
+    [{ RESOLVE_CACHE_ENTRIES: '0' }, /RESOLVE_CACHE_ENTRIES must be a whole number of entries/],
+    [{ RESOLVE_CACHE_ENTRIES: '20k' }, /RESOLVE_CACHE_ENTRIES must be a whole number of entries/],
   ])('%j is refused', (vars, message) => {
     expect(() => readEnv(vars)).toThrow(ConfigError);
     expect(() => readEnv(vars)).toThrow(message);
@@ -61,5 +63,7 @@ describe('readEnv: configuration errors name the variable', () => {
     expect(env.trustedProxies).toEqual(['10.0.0.0/8', '::1']);
     expect(readEnv({ ENCRYPTION_KEY: KEY }).encryptionKeys).toHaveLength(1);
     expect(readEnv({}).encryptionKeys).toBeUndefined();
+    expect(readEnv({ RESOLVE_CACHE_ENTRIES: '5000' }).resolveCacheEntries).toBe(5000);
+    expect(readEnv({}).resolveCacheEntries).toBeUndefined();
   });
 });

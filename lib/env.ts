@@ -29,6 +29,8 @@ export interface Env {
   oidc: OidcEnv | undefined;
   /** SETTINGS_MIGRATIONS_DIR: the deploying project's settings migrations (default ./migrations/settings). */
   settingsMigrationsDir: string;
+  /** RESOLVE_CACHE_ENTRIES: resolutions one process keeps in memory (least recently used dropped past it); unset → the cache's default. */
+  resolveCacheEntries: number | undefined;
 }
 
 export interface OidcEnv {
@@ -120,7 +122,15 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     publicUrl,
     oidc: readOidc(source),
     settingsMigrationsDir: path.resolve(/*turbopackIgnore: true*/ source.SETTINGS_MIGRATIONS_DIR || 'migrations/settings'),
+    resolveCacheEntries: readCount('RESOLVE_CACHE_ENTRIES', source.RESOLVE_CACHE_ENTRIES),
   };
+}
+
+function readCount(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a whole number of entries (1 or more), got ${raw}`);
+  return n;
 }
 
 /**

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_ARGS } from './server-args.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const next = path.join(root, 'node_modules', '.bin', 'next');
@@ -66,7 +67,7 @@ if (reason) {
 console.log(`[switchboard] database: ${describeDatabase()}`);
 // server.ts: Next for the pages, the API router directly for /api/v1 (see its header)
 // (TypeScript loaded in-process by tsx, with tsconfig.server.json's paths)
-const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+const server = spawn(process.execPath, SERVER_NODE_ARGS, {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'production', PORT: port, TSX_TSCONFIG_PATH: 'tsconfig.server.json' },

@@ -7,6 +7,7 @@ import { createWriteStream, existsSync, readFileSync, readdirSync, readlinkSync 
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVER_NODE_ARGS } from '../server-args.mjs';
 
 const ROOT = process.cwd();
 const BUILD_ID = path.join(ROOT, '.next', 'BUILD_ID');
@@ -102,7 +103,7 @@ export class BenchServer {
     // the production entry, as `npm start` runs it
     env.HOST = '127.0.0.1';
     env.TSX_TSCONFIG_PATH = 'tsconfig.server.json';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+    const child = spawn(process.execPath, SERVER_NODE_ARGS, {
       cwd: ROOT,
       env,
       detached: true, // own process group: stop() kills the whole tree

@@ -172,6 +172,8 @@ const NO_PRINCIPAL: Record<string, string> = {
   'settings/checks.checkCrossField': INTERNAL,
   'settings/resolve.resolveInternal': INTERNAL,
   'settings/resolve.resolveMany': INTERNAL,
+  'settings/resolve.resolveOne': INTERNAL,
+  'settings/resolve.resolveEach': INTERNAL,
   'settings/resolve.resolveAt': INTERNAL,
   'settings/resolve.storedKeysAt': INTERNAL,
   'settings/write.writeAnswer': INTERNAL,

@@ -90,6 +90,24 @@ describe('settings API', () => {
     expect(res.body.total).toBeGreaterThanOrEqual(res.body.settings.length);
   });
 
+  it("a cached list (and get) shows the scope's own value as a write at the scope leaves it", async () => {
+    const list = async () =>
+      (await s.api('GET', '/api/v1/settings?scope=tenant_au&category=catering', { token })).body.settings.find((x: { key: string }) => x.key === 'catering.bufferPercentage');
+    const get = async () => (await s.api('GET', '/api/v1/settings/catering.bufferPercentage?scope=tenant_au', { token })).body;
+    expect(await list()).toMatchObject({ value: 12, version: 1, locked: false }); // warm: answered from the cache
+    expect(await get()).toMatchObject({ value: 12, version: 1, locked: false, resolvedFrom: 'tenant' });
+    expect((await put('catering.bufferPercentage', { value: 13, scope: 'tenant_au', lock: true })).status).toBe(200);
+    expect(await list()).toMatchObject({ value: 13, isOverridden: true, version: 2, locked: true, resolvedValue: 13 });
+    expect(await get()).toMatchObject({ value: 13, version: 2, locked: true, resolvedValue: 13 });
+    // a value only above the scope: not overridden here
+    const atEvent = (await s.api('GET', '/api/v1/settings?scope=event_meeting5&category=catering', { token })).body.settings.find(
+      (x: { key: string }) => x.key === 'catering.bufferPercentage',
+    );
+    expect(atEvent).toMatchObject({ value: null, isOverridden: false, version: 0, locked: false, resolvedValue: 10, resolvedFrom: 'global' });
+    expect((await put('catering.bufferPercentage', { value: 12, scope: 'tenant_au', lock: false })).status).toBe(200);
+    expect(await list()).toMatchObject({ value: 12, version: 3, locked: false });
+  });
+
   it('reverts an override to the parent value', async () => {
     const res = await s.api('DELETE', '/api/v1/settings/catering.bufferPercentage?scope=event_summit38', { token });
     expect(res.status).toBe(200);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { openDatabase, type Database, type Db } from '@/lib/db/client';
 import { ConfigError, readEnv } from '@/lib/env';
-import { Caches } from './cache';
+import { Caches, type CacheOptions } from './cache';
 import { StorageMonitor } from './storage';
 import { createSecretBox, loadOrCreateEmbeddedKey, type SecretBox } from './secrets';
 import { readEncryptionKeyCheck } from './store';
@@ -19,8 +19,8 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(database: Database, secrets: SecretBox): Promise<App> {
-  const caches = new Caches();
+export async function createApp(database: Database, secrets: SecretBox, cacheOptions: CacheOptions = {}): Promise<App> {
+  const caches = new Caches(cacheOptions);
   // Other instances' writes arrive by NOTIFY; ours are invalidated directly after commit as well.
   // A LISTEN connection that came back may have missed NOTIFYs meanwhile: subscribers of the change stream refetch.
   const unlisten = await database
@@ -71,7 +71,7 @@ async function openFromEnv(): Promise<App> {
   // readEnv refuses DATABASE_URL without keys; embedded mode generates one
   const keys = env.encryptionKeys ?? [loadOrCreateEmbeddedKey(env.dataDir)];
   const database = await openDatabase({ url: env.databaseUrl, migrationUrl: env.migrationDatabaseUrl, dataDir: env.dataDir });
-  const app = await createApp(database, createSecretBox(keys));
+  const app = await createApp(database, createSecretBox(keys), { maxResolved: env.resolveCacheEntries });
   await checkEncryptionKey(app);
   return app;
 }

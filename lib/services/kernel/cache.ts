@@ -25,15 +25,57 @@ export type Change =
   /** Local only, never NOTIFYed: NOTIFYs may have been missed (storage came back, LISTEN reconnected). */
   | { type: 'resync' };
 
-// Bounds that keep one process's memory flat however many (key, scope, user) combinations are read:
-// a resolution with its chain is ~2 KB, so 50k entries stay near 100 MB. Past a bound the cache starts
-// over, which costs one query per entry to refill.
-const MAX_RESOLVED = 50_000;
-const MAX_PATHS = 50_000;
+/** Default budgets (entries) of the two per-process caches; `RESOLVE_CACHE_ENTRIES` sets the first (lib/env.ts). */
+export const CACHE_DEFAULTS = { resolved: 20_000, paths: 20_000 };
 
 /**
- * In-process caches. Values are cached per (key, scope, user) and dropped per key on every write; a
- * generation counter per key stops a read that raced a write from caching the old answer.
+ * A map that keeps at most `max` entries, dropping the least recently used past it (a Map iterates in
+ * insertion order; a hit re-inserts its entry at the end). Bounded memory without starting over: the
+ * entries still in use survive a burst of one-off reads.
+ */
+export class Lru<V> {
+  private map = new Map<string, V>();
+  constructor(readonly max: number) {}
+  get size() {
+    return this.map.size;
+  }
+  get(k: string): V | undefined {
+    const v = this.map.get(k);
+    if (v !== undefined) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: V) {
+    if (!this.map.delete(k) && this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(k, v);
+  }
+  delete(k: string) {
+    this.map.delete(k);
+  }
+  clear() {
+    this.map.clear();
+  }
+}
+
+interface ResolvedEntry {
+  generation: number;
+  value: unknown;
+}
+
+export interface CacheOptions {
+  /** Resolutions kept, over every (key, scope, user); one is ~0.5–1 KB with its chain. */
+  maxResolved?: number;
+  /** Scope paths kept. */
+  maxPaths?: number;
+}
+
+/**
+ * In-process caches, each an LRU with an entry budget so one process's memory stays flat however many
+ * (key, scope, user) combinations are read. Values are cached per (key, scope, user); a write to a key
+ * bumps the key's generation, which both stops a read that raced the write from caching the old answer
+ * and makes every entry cached under an older generation a miss (dropped when next met or evicted).
  */
 export class Caches {
   /** Stamped on this instance's NOTIFYs, so their echo does not drop what was cached after the commit. */
@@ -41,20 +83,28 @@ export class Caches {
   registry: Registry | null = null;
   levels: TLevel[] | null = null;
   setupComplete = false;
-  private paths = new Map<string, ScopeRef[]>();
-  private resolved = new Map<string, Map<string, unknown>>();
-  private resolvedCount = 0;
+  private paths: Lru<ScopeRef[]>;
+  private resolved: Lru<ResolvedEntry>;
   private generations = new Map<string, number>();
   /** Bumped by changes that can alter any key's answer (definitions, scopes). */
   private epoch = 0;
   private principals = new Map<string, { principal: Principal; expires: number }>();
   private listeners = new Set<(c: Change) => void>();
 
+  constructor(options: CacheOptions = {}) {
+    this.resolved = new Lru(Math.max(1, options.maxResolved ?? CACHE_DEFAULTS.resolved));
+    this.paths = new Lru(Math.max(1, options.maxPaths ?? CACHE_DEFAULTS.paths));
+  }
+
+  /** Entries held (tests, diagnostics). */
+  get sizes() {
+    return { resolved: this.resolved.size, paths: this.paths.size };
+  }
+
   path(scopeId: string) {
     return this.paths.get(scopeId);
   }
   setPath(scopeId: string, path: ScopeRef[]) {
-    if (this.paths.size >= MAX_PATHS) this.paths.clear();
     this.paths.set(scopeId, path);
   }
 
@@ -62,19 +112,17 @@ export class Caches {
     return this.epoch * 1_000_000_000 + (this.generations.get(key) ?? 0);
   }
   getResolved<T>(key: string, ctx: string): T | undefined {
-    return this.resolved.get(key)?.get(ctx) as T | undefined;
+    const id = `${key}\u0000${ctx}`;
+    const hit = this.resolved.get(id);
+    if (!hit) return undefined;
+    if (hit.generation === this.generation(key)) return hit.value as T;
+    this.resolved.delete(id); // written since
+    return undefined;
   }
   /** Stores only if no write to `key` happened since `generation` was read. */
   setResolved(key: string, ctx: string, generation: number, value: unknown) {
     if (this.generation(key) !== generation) return;
-    if (this.resolvedCount >= MAX_RESOLVED) {
-      this.resolved.clear();
-      this.resolvedCount = 0;
-    }
-    let m = this.resolved.get(key);
-    if (!m) this.resolved.set(key, (m = new Map()));
-    if (!m.has(ctx)) this.resolvedCount++;
-    m.set(ctx, value);
+    this.resolved.set(`${key}\u0000${ctx}`, { generation, value });
   }
 
   /** `stale`: also past its time (only while storage is down, to keep serving cached reads). */
@@ -97,8 +145,6 @@ export class Caches {
     switch (change.type) {
       case 'value':
         this.generations.set(change.key, (this.generations.get(change.key) ?? 0) + 1);
-        this.resolvedCount -= this.resolved.get(change.key)?.size ?? 0;
-        this.resolved.delete(change.key);
         break;
       case 'definitions':
         this.registry = null;
@@ -141,6 +187,5 @@ export class Caches {
   private bumpAll() {
     this.epoch++;
     this.resolved.clear();
-    this.resolvedCount = 0;
   }
 }

@@ -13,8 +13,7 @@ import { getDefinition, getRegistry } from '../registry/read';
 import { resolveContext, type ContextInput } from '../scopes/context';
 import { loadPathWithValues } from '../scopes/path';
 import { scopesWhere } from '../scopes/read';
-import { resolveAt, resolveInternal, resolveMany } from './resolve';
-import { loadStored, loadStoredMany } from './store';
+import { resolveAt, resolveEach, resolveInternal, resolveOne } from './resolve';
 
 function answer(def: TDefinition, r: Resolution): TResolveAnswer {
   return {
@@ -54,12 +53,12 @@ export async function listSettings(app: App, principal: Principal, q: ContextInp
       (!needle || d.key.toLowerCase().includes(needle) || d.label.toLowerCase().includes(needle) || d.description.toLowerCase().includes(needle)),
   );
   const page = matching.slice(q.offset, q.offset + q.limit);
-  const here = ctx.path[0].scopeId;
-  const [resolved, stored] = await Promise.all([resolveMany(app, page, ctx), loadStoredMany(app, app.db, [here], page.length < 200 ? page.map((d) => d.key) : undefined)]);
+  // the value stored at the scope itself comes with each (cached) resolution: a warm page needs no query
+  const resolved = await resolveEach(app, page, ctx);
   const settings = page.map((def) => {
-    const r = resolved.get(def.key);
-    if (!r) return fail('INTERNAL', `"${def.key}" did not resolve`);
-    const own = stored.get(def.key)?.get(here);
+    const found = resolved.get(def.key);
+    if (!found) return fail('INTERNAL', `"${def.key}" did not resolve`);
+    const { resolution: r, own } = found;
     return {
       key: def.key,
       label: def.label,
@@ -84,8 +83,7 @@ export async function listSettings(app: App, principal: Principal, q: ContextInp
 export async function getSetting(app: App, principal: Principal, key: string, input: ContextInput) {
   const def = await getDefinition(app, key);
   const ctx = await resolveContext(app, principal, input);
-  const r = await resolveInternal(app, def, ctx);
-  const own = (await loadStored(app, app.db, key, [ctx.path[0].scopeId])).get(ctx.path[0].scopeId);
+  const { resolution: r, own } = await resolveOne(app, def, ctx);
   return {
     setting: publicDefinition(def),
     scope: ctx.path[0].scopeId,

@@ -18,28 +18,50 @@ function resolveFrom(def: TDefinition, path: ScopeRef[], userId: string | undefi
   return resolveSetting(def, path, get, userId ? { userId, value: get(`user:${userId}`) } : undefined);
 }
 
+/** What the cache keeps per (key, scope, user): the resolution, and the value stored at the scope itself (lists show it). */
+export interface Resolved {
+  resolution: Resolution;
+  own: StoredValue | undefined;
+}
+
+function resolvedFrom(def: TDefinition, ctx: ResolvedContext, userId: string | undefined, get: (scopeId: string) => StoredValue | undefined): Resolved {
+  return { resolution: resolveFrom(def, ctx.path, userId, get), own: get(ctx.path[0].scopeId) };
+}
+
 /** Resolves one key for a context, through the in-process cache. The value is NOT masked (the caller authorizes and masks). */
 export async function resolveInternal(app: App, def: TDefinition, ctx: ResolvedContext, preloaded?: Map<string, StoredValue>): Promise<Resolution> {
+  return (await resolveOne(app, def, ctx, preloaded)).resolution;
+}
+
+/** resolveInternal with the value stored at the context's own scope. */
+export async function resolveOne(app: App, def: TDefinition, ctx: ResolvedContext, preloaded?: Map<string, StoredValue>): Promise<Resolved> {
   const userId = userFor(def, ctx);
   const cacheKey = cacheKeyOf(ctx, userId);
-  const hit = app.caches.getResolved<Resolution>(def.key, cacheKey);
+  const hit = app.caches.getResolved<Resolved>(def.key, cacheKey);
   if (hit) return hit;
   const generation = app.caches.generation(def.key);
   const scopeIds = pathIds(ctx.path);
   if (userId) scopeIds.push(`user:${userId}`);
   const stored = preloaded ?? (await loadStored(app, app.db, def.key, scopeIds));
-  const resolution = resolveFrom(def, ctx.path, userId, (id) => stored.get(id));
-  app.caches.setResolved(def.key, cacheKey, generation, resolution);
-  return resolution;
+  const resolved = resolvedFrom(def, ctx, userId, (id) => stored.get(id));
+  app.caches.setResolved(def.key, cacheKey, generation, resolved);
+  return resolved;
 }
 
 /** Resolves many keys for one context with one query for whatever is not cached (SDK getMany, lists, documents). */
 export async function resolveMany(app: App, defs: TDefinition[], ctx: ResolvedContext): Promise<Map<string, Resolution>> {
   const out = new Map<string, Resolution>();
+  for (const [key, r] of await resolveEach(app, defs, ctx)) out.set(key, r.resolution);
+  return out;
+}
+
+/** resolveMany with the values stored at the context's own scope. */
+export async function resolveEach(app: App, defs: TDefinition[], ctx: ResolvedContext): Promise<Map<string, Resolved>> {
+  const out = new Map<string, Resolved>();
   const missing: TDefinition[] = [];
   const gens = new Map<string, number>();
   for (const def of defs) {
-    const hit = app.caches.getResolved<Resolution>(def.key, cacheKeyOf(ctx, userFor(def, ctx)));
+    const hit = app.caches.getResolved<Resolved>(def.key, cacheKeyOf(ctx, userFor(def, ctx)));
     if (hit) out.set(def.key, hit);
     else {
       missing.push(def);
@@ -53,7 +75,7 @@ export async function resolveMany(app: App, defs: TDefinition[], ctx: ResolvedCo
   for (const def of missing) {
     const m = stored.get(def.key);
     const userId = userFor(def, ctx);
-    const r = resolveFrom(def, ctx.path, userId, (id) => m?.get(id));
+    const r = resolvedFrom(def, ctx, userId, (id) => m?.get(id));
     app.caches.setResolved(def.key, cacheKeyOf(ctx, userId), gens.get(def.key) ?? -1, r);
     out.set(def.key, r);
   }
