@@ -164,11 +164,13 @@ function Revoke({ token }: { token: TTokenInfo }) {
 
   return (
     <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button size="sm">
-          Revoke<span className="sr-only"> {token.name}</span>
-        </Button>
-      </DialogTrigger>
+      <Writable>
+        <DialogTrigger asChild>
+          <Button size="sm">
+            Revoke<span className="sr-only"> {token.name}</span>
+          </Button>
+        </DialogTrigger>
+      </Writable>
       <DialogContent title={`Revoke “${token.name}”?`} description="Anything using this token is refused from now on. This cannot be undone.">
         <DialogFooter>
           <DialogClose asChild>
