@@ -155,3 +155,12 @@ test('the flag matrix marks the row someone else just changed', async ({ browser
   await toggle(true);
   await close();
 });
+
+test('the app says when live updates are disconnected, and stops saying so once the stream is back', async ({ page }) => {
+  await page.route('**/api/v1/stream*', (route) => route.abort());
+  await signIn(page);
+  await expect(page.getByTestId('live-disconnected')).toHaveText('Live updates are disconnected; reconnecting…', { timeout: 5000 });
+  // EventSource retries on its own after a network error
+  await page.unroute('**/api/v1/stream*');
+  await expect(page.getByTestId('live-disconnected')).toBeHidden({ timeout: 15_000 });
+});
