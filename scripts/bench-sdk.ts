@@ -73,6 +73,7 @@ async function startSwitchboard(databaseUrl?: string) {
 
 interface UnleashClient {
   isEnabled(name: string, context: { userId: string }): boolean;
+  getFeatureToggleDefinitions(): unknown[];
   on(event: string, fn: (...args: unknown[]) => void): void;
   once(event: string, fn: (...args: unknown[]) => void): void;
   destroy(): void;
@@ -118,7 +119,14 @@ async function startUnleashClient(server?: string): Promise<UnleashClient> {
   client.on('warn', () => {});
   // connected: 'synchronized' once it has fetched the flags from the server; offline: 'ready' from the bootstrap
   await Promise.race([new Promise((r) => client.once(server ? 'synchronized' : 'ready', r)), failed]);
-  if (server) client.on('error', (e) => log(`unleash-client error: ${String(e)}`));
+  if (server) {
+    client.on('error', (e) => log(`unleash-client error: ${String(e)}`));
+    // its first fetch may come from a cache that has not seen every flag yet: it refreshes every 15 s
+    for (const deadline = Date.now() + 60_000; client.getFeatureToggleDefinitions().length < PEER_FLAGS.length; ) {
+      if (Date.now() > deadline) throw new Error(`unleash-client has ${client.getFeatureToggleDefinitions().length} of ${PEER_FLAGS.length} flags after 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   cleanups.push(() => client.destroy());
   return client;
 }
