@@ -15,7 +15,7 @@ export interface LiveChange {
   scopeId: string;
   version: number;
   at: string;
-  /** The display name of whoever made it (absent from older servers). */
+  /** The display name of whoever made it (absent when the server does not know). */
   by?: string;
   /** When this page heard of it (the browser's clock, not the server's). */
   seenAt: number;
