@@ -68,6 +68,8 @@ async function twoUsers(browser: Browser, path: string) {
   const reader = await readerContext.newPage();
   await signIn(reader, WATCHER.email, WATCHER.password);
   await reader.goto(path);
+  // changes made before the page's stream is open are in the page already or not at all: wait for it
+  await expect(reader.locator('[data-live="open"]')).toBeAttached();
   let reloaded = false;
   reader.on('load', () => (reloaded = true));
   const close = async () => {

@@ -29,11 +29,13 @@ export interface LiveState {
   /** This user works through maintenance (platform admins: `maintenance.bypass`). */
   bypass: boolean;
   connected: boolean;
+  /** The stream has been open at least once on this page (before that, changes reach it only by reload). */
+  opened: boolean;
   /** Others' changes of the last RECENT_MS, newest last. */
   recent: LiveChange[];
 }
 
-export const LiveContext = createContext<LiveState>({ maintenance: { enabled: false, message: '' }, bypass: true, connected: true, recent: [] });
+export const LiveContext = createContext<LiveState>({ maintenance: { enabled: false, message: '' }, bypass: true, connected: true, opened: false, recent: [] });
 
 /**
  * Whether this user may change anything now: every form that writes consults this one hook, so maintenance

@@ -23,6 +23,7 @@ export function LiveProvider({ initial, bypass, userName, children }: { initial:
   const queries = useQueryClient();
   const [maintenance, setMaintenance] = useState(initial);
   const [connected, setConnected] = useState(true);
+  const [opened, setOpened] = useState(false);
   const [recent, setRecent] = useState<LiveChange[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -50,7 +51,10 @@ export function LiveProvider({ initial, bypass, userName, children }: { initial:
       source?.close();
       // one stream per page: `maintenance` reaches every subscriber, the rest is what this user may read
       source = new EventSource('/api/v1/stream');
-      source.onopen = () => setConnected(true);
+      source.onopen = () => {
+        setConnected(true);
+        setOpened(true);
+      };
       // EventSource reconnects by itself (resuming with Last-Event-ID); CLOSED means it gave up (signed out)
       source.onerror = () => setConnected(false);
       source.addEventListener('setting.changed', changed);
@@ -74,14 +78,16 @@ export function LiveProvider({ initial, bypass, userName, children }: { initial:
     };
   }, [router, queries, userName]);
 
-  return <LiveContext.Provider value={{ maintenance, bypass, connected, recent }}>{children}</LiveContext.Provider>;
+  return <LiveContext.Provider value={{ maintenance, bypass, connected, opened, recent }}>{children}</LiveContext.Provider>;
 }
 
 /** Under the header: the maintenance banner (why the app is read-only) and the stream's state when it is down. */
 export function LiveBanner() {
-  const { maintenance, bypass, connected } = useContext(LiveContext);
+  const { maintenance, bypass, connected, opened } = useContext(LiveContext);
   return (
     <>
+      {/* for scripts and tests: whether this page is following the stream yet */}
+      <span hidden data-live={!opened ? 'connecting' : connected ? 'open' : 'down'} />
       {maintenance.enabled && (
         <div role="status" aria-live="polite" data-testid="maintenance-banner" className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950/60 dark:text-amber-100">
           <strong className="font-semibold">Maintenance mode.</strong> {maintenance.message}{' '}
