@@ -131,7 +131,7 @@ export function FlagMatrix({ matrix, mayWrite, now, onOpen }: { matrix: TFlagMat
               const expiry = expiryNote(f.expiresAt, now);
               return (
                 <MatrixRow key={f.key} flagKey={f.key}>
-                  <th scope="row" className="sticky left-0 z-10 w-44 border-b border-zinc-100 bg-white px-3 py-2 text-left font-normal sm:w-auto sm:max-w-md sm:px-4 dark:border-zinc-800 dark:bg-zinc-900">
+                  <th scope="row" className="sticky left-0 z-10 w-44 border-b border-zinc-100 bg-white px-3 py-2 text-left font-normal transition-colors duration-1000 in-data-[changed=true]:bg-amber-50 sm:w-auto sm:max-w-md sm:px-4 dark:border-zinc-800 dark:bg-zinc-900 dark:in-data-[changed=true]:bg-amber-950">
                     <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
                       <button
                         type="button"

@@ -65,7 +65,7 @@ export function useRecentChange(key: string, scopeIds?: readonly string[]): Live
 }
 
 /** The subtle mark on a row someone else just changed (fades with the change). */
-export const recentClass = (change: LiveChange | undefined) => cn('transition-colors duration-1000', change && 'bg-amber-50/70 dark:bg-amber-950/30');
+export const recentClass = (change: LiveChange | undefined) => cn('transition-colors duration-1000', change && 'bg-amber-50 dark:bg-amber-950/40');
 
 /** "Changed by Ada just now" beside a row someone else just changed. */
 export function ChangedBy({ change, note }: { change: LiveChange | undefined; note?: string }) {
