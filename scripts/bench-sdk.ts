@@ -3,10 +3,13 @@
  *
  * - starts Switchboard in this process (PGlite in memory, the real router and services), bootstraps it
  *   with the accreditation catalog and creates bench:peer's 16 percentage-rollout flags;
- * - installs `unleash-client@6` into a temporary folder (never a dependency of this project;
- *   PEER_UNLEASH_CLIENT_DIR=<folder> reuses an earlier install) and gives it the same 16 flags as
- *   gradual rollouts (flexibleRollout, stickiness userId) through its `bootstrap` option: its local
- *   evaluation is what is measured, so no Unleash server is needed (bench:peer runs one for the HTTP race);
+ * - starts the Unleash server bench:peer uses (unleash-server@8 on its own fresh PostgreSQL database,
+ *   scripts/bench/unleash.ts) with the same 16 flags as gradual rollouts (flexibleRollout, stickiness
+ *   userId), installs `unleash-client@6` into a temporary folder (never a dependency of this project;
+ *   PEER_UNLEASH_CLIENT_DIR=<folder> reuses an earlier install) and connects it to that server with a
+ *   client token, waiting until it has synchronized the flags; its local evaluation is then measured.
+ *   `--unleash-offline` (implied by `--no-pg`) skips the server and hands the client the same flags
+ *   through its `bootstrap` option instead;
  * - measures with mitata, warm: `get`, `isEnabled` with a new user id each call (Switchboard and Unleash,
  *   cycling the 16 flags), `isEnabled` for a returning user (the bucket memo);
  * - then writes through the API, each timed until the SDK's `watch` callback has the new value: 200 on
@@ -33,6 +36,8 @@ import { createSecretBox } from '@/lib/services/kernel/secrets';
 import { stampPeer } from '@/lib/security/client-ip';
 import { createBenchDatabase } from './bench/database';
 import { PEER_FLAGS } from './bench/peer-flags';
+import { freePort } from './bench/server';
+import { installUnleash, killUnleashSync, seedUnleash, startUnleash, UNLEASH_CLIENT } from './bench/unleash';
 
 const log = (msg: string) => console.log(`[bench:sdk] ${msg}`);
 const USERS = 1 << 20;
@@ -68,12 +73,14 @@ async function startSwitchboard(databaseUrl?: string) {
 
 interface UnleashClient {
   isEnabled(name: string, context: { userId: string }): boolean;
+  getFeatureToggleDefinitions(): unknown[];
   on(event: string, fn: (...args: unknown[]) => void): void;
   once(event: string, fn: (...args: unknown[]) => void): void;
   destroy(): void;
 }
 
-async function startUnleashClient(): Promise<UnleashClient> {
+/** unleash-client@6, connected to `server` (the Unleash base URL), or offline from a bootstrap of the same flags. */
+async function startUnleashClient(server?: string): Promise<UnleashClient> {
   let dir = process.env.PEER_UNLEASH_CLIENT_DIR;
   if (!dir || !existsSync(path.join(dir, 'node_modules/unleash-client/package.json'))) {
     dir ??= mkdtempSync(path.join(os.tmpdir(), 'switchboard-unleash-client-'));
@@ -91,19 +98,50 @@ async function startUnleashClient(): Promise<UnleashClient> {
     strategies: [{ name: 'flexibleRollout', parameters: { rollout: String(f.rollout), stickiness: 'userId', groupId: f.key } }],
     variants: [],
   }));
-  const client: UnleashClient = new Unleash({
-    appName: 'switchboard-bench',
-    url: 'http://127.0.0.1:9/api/', // nothing there: the bootstrap is its configuration, as after a first fetch
-    refreshInterval: 0,
-    disableMetrics: true,
-    storageProvider: new InMemStorageProvider(),
-    bootstrap: { data: features },
-  });
-  client.on('error', () => {}); // the unreachable URL; evaluation runs from the bootstrap
+  const client: UnleashClient = server
+    ? new Unleash({
+        appName: 'switchboard-bench',
+        url: `${server}/api/`,
+        customHeaders: { Authorization: UNLEASH_CLIENT },
+        disableMetrics: true,
+        storageProvider: new InMemStorageProvider(),
+      })
+    : new Unleash({
+        appName: 'switchboard-bench',
+        url: 'http://127.0.0.1:9/api/', // nothing there: the bootstrap is its configuration, as after a first fetch
+        refreshInterval: 0,
+        disableMetrics: true,
+        storageProvider: new InMemStorageProvider(),
+        bootstrap: { data: features },
+      });
+  const failed = new Promise<never>((_, reject) => server && client.on('error', (e) => reject(new Error(`unleash-client: ${String(e)}`))));
+  if (!server) client.on('error', () => {}); // the unreachable URL; evaluation runs from the bootstrap
   client.on('warn', () => {});
-  await new Promise((r) => client.once('ready', r));
+  // connected: 'synchronized' once it has fetched the flags from the server; offline: 'ready' from the bootstrap
+  await Promise.race([new Promise((r) => client.once(server ? 'synchronized' : 'ready', r)), failed]);
+  if (server) {
+    client.on('error', (e) => log(`unleash-client error: ${String(e)}`));
+    // its first fetch may come from a cache that has not seen every flag yet: it refreshes every 15 s
+    for (const deadline = Date.now() + 60_000; client.getFeatureToggleDefinitions().length < PEER_FLAGS.length; ) {
+      if (Date.now() > deadline) throw new Error(`unleash-client has ${client.getFeatureToggleDefinitions().length} of ${PEER_FLAGS.length} flags after 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   cleanups.push(() => client.destroy());
   return client;
+}
+
+/** The Unleash server of bench:peer on its own fresh PostgreSQL database, seeded with the 16 flags. */
+async function startUnleashServer(adminUrl: string): Promise<string> {
+  const dir = installUnleash(log, cleanups);
+  const db = await createBenchDatabase(adminUrl);
+  cleanups.push(() => db.drop());
+  mkdirSync('bench-results', { recursive: true });
+  log('starting the Unleash server …');
+  const base = await startUnleash(dir, db.url, await freePort(), path.resolve('bench-results/sdk-unleash.log'), cleanups);
+  await seedUnleash(base);
+  log(`Unleash on ${base} with ${PEER_FLAGS.length} gradual-rollout flags`);
+  return base;
 }
 
 const us = (ns: number) => (ns / 1000).toFixed(3);
@@ -114,7 +152,10 @@ async function main() {
   const sbServer = await startSwitchboard();
   const sb = await createSwitchboard({ url: sbServer.url, token: sbServer.token });
   cleanups.push(() => sb.close());
-  const unleash = await startUnleashClient();
+  const pgUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const offline = process.argv.includes('--unleash-offline') || process.argv.includes('--no-pg');
+  const unleash = await startUnleashClient(offline ? undefined : await startUnleashServer(pgUrl));
+  log(`unleash-client 6: ${offline ? 'offline, from a bootstrap of the same flags' : 'connected to the Unleash server, flags synchronized'}`);
 
   // the same users, the same flags: both let in about the rollout's share
   const share = (f: (k: string, u: string) => boolean) => PEER_FLAGS.map((fl) => users.slice(0, 5000).filter((u) => f(fl.key, u)).length / 50);
@@ -139,7 +180,7 @@ async function main() {
   log(`write → SDK watch (same instance, PGlite, 200 writes, the write request included): p50 ${same.p50.toFixed(2)} ms, p99 ${same.p99.toFixed(2)} ms`);
   let cross: Awaited<ReturnType<typeof writeToWatch>> | undefined;
   if (!process.argv.includes('--no-pg')) {
-    const db = await createBenchDatabase(process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+    const db = await createBenchDatabase(pgUrl);
     cleanups.push(() => db.drop());
     const a = await startSwitchboard(db.url);
     const bUrl = await startInstance(db.url);
@@ -153,7 +194,7 @@ async function main() {
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(
     'bench-results/sdk.json',
-    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: { before: load, after: os.loadavg() }, unitNs: results, writeToWatchMs: { sameInstance: same, crossInstancePostgres: cross } }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), unleashClient: offline ? 'offline bootstrap' : 'connected to unleash-server@8', node: process.version, cpus: os.cpus().length, loadavg: { before: load, after: os.loadavg() }, unitNs: results, writeToWatchMs: { sameInstance: same, crossInstancePostgres: cross } }, null, 2)}\n`,
   );
   log('results: bench-results/sdk.json');
 }
@@ -191,5 +232,6 @@ try {
   process.exitCode = 1;
 } finally {
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
+  killUnleashSync();
   process.exit();
 }

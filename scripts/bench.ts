@@ -22,7 +22,8 @@ import { createBenchDatabase, fixtureScopeId, insertFixtureValues } from './benc
 import { definitions, eventIds, flagBodies, tenantIds, valueFor, KEYS } from './bench/dataset';
 import { measure, type LoadSpec, type NextRequest } from './bench/load';
 import { benchBackupRestore, benchExportImport } from './bench/lifecycle';
-import { formatTable, loadRow, rssRow, TARGETS, writeJson, type Row } from './bench/report';
+import { benchFanout, FANOUT_SUBSCRIBERS } from './bench/fanout';
+import { formatTable, loadRow, rssRow, timeRow, TARGETS, writeJson, type Row } from './bench/report';
 import { accountedUsages, recordedUsage, seedModels, usageRequests, USAGE_COST, USAGE_TOKENS } from './bench/models';
 import { ApiClient, seed, type SeedSummary } from './bench/seed';
 import { BenchServer, ensureBuild, killAllServersSync } from './bench/server';
@@ -224,7 +225,10 @@ async function benchBackend(backend: Backend, adminUrl: string | undefined, rows
       connections,
     });
 
-    if (!flags['models-only']) await benchSettingsAndFlags(spec, backend, rows);
+    if (!flags['models-only']) {
+      await benchSettingsAndFlags(spec, backend, rows);
+      rows.push(await fanoutRow(api, backend));
+    }
     rows.push(await benchUsage(api, spec('POST', usageRequests(), USAGE_CONNECTIONS), backend));
 
     if (backend === 'postgres' && !flags['models-only']) {
@@ -273,6 +277,15 @@ async function benchSettingsAndFlags(spec: (method: LoadSpec['method'], next: ()
   rows.push(loadRow('PUT /settings/:key', backend, TARGETS.put, put));
   const put1 = await test('PUT value, 1 writer', spec('PUT', puts, 1));
   rows.push(loadRow('PUT /settings/:key (1 conn)', backend, TARGETS.put, put1));
+}
+
+/** Issue 11: one change reaching 1,000 open streams of this instance (time until the last has it). */
+async function fanoutRow(api: ApiClient, backend: Backend): Promise<Row> {
+  log(`  stream fan-out: ${FANOUT_SUBSCRIBERS} subscribers, one change at a time …`);
+  const r = await benchFanout(api, definitions[0].key);
+  const note = `${r.subscribers} subscribers; last one had it after ${r.lastMs.map((m) => m.toFixed(0)).join(' / ')} ms (max ${r.max.toFixed(0)})`;
+  log(`    ${note}`);
+  return timeRow(`stream fan-out (${FANOUT_SUBSCRIBERS} subscribers, median of ${r.lastMs.length} changes)`, backend, TARGETS.fanout, r.p50, note);
 }
 
 /**

@@ -13,6 +13,7 @@ import { Field } from '@/components/ui/field';
 import { Input, Select, Textarea } from '@/components/ui/input';
 import { Switch } from '@/components/ui/switch';
 import { useRefreshFlags } from './queries';
+import { Writable } from '@/components/shell/live-context';
 
 const FORM_FIELDS = new Set(['key', 'description', 'flagType', 'enabled', 'rolloutPercentage', 'enabledForRoles', 'enabledForUsers', 'dependsOnFlag', 'expiresAt', 'variants', 'metadata', 'reason']);
 
@@ -57,6 +58,7 @@ export function FlagForm({ flags, row, onDone }: { flags: MatrixFlag[]; row?: TF
 
   return (
     <form onSubmit={handleSubmit(submit)} noValidate className="space-y-4">
+<Writable className="space-y-4">
       {!row && (
         <Field id="flag-key" label="Key" hint="Dotted, e.g. feature.newDashboard. It cannot be changed later." error={error(errors.key?.message)}>
           {(p) => <Input {...p} {...register('key')} autoComplete="off" spellCheck={false} className="font-mono" />}
@@ -195,6 +197,7 @@ export function FlagForm({ flags, row, onDone }: { flags: MatrixFlag[]; row?: TF
           {row ? 'Save changes' : 'Create flag'}
         </Button>
       </DialogFooter>
-    </form>
+    </Writable>
+</form>
   );
 }

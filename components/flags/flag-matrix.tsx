@@ -1,7 +1,7 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { api } from '@/lib/client/api';
 import { expiryNote, FLAG_TYPE_LABELS, type MatrixFlag } from '@/lib/client/flags';
@@ -16,6 +16,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
+import { ChangedBy, recentClass, useRecentChange } from '@/components/shell/live-context';
 import { MATRIX_QUERY, useRefreshFlags } from './queries';
 
 type Scope = TFlagMatrix['scopes'][number];
@@ -129,8 +130,8 @@ export function FlagMatrix({ matrix, mayWrite, now, onOpen }: { matrix: TFlagMat
             {shown.map((f) => {
               const expiry = expiryNote(f.expiresAt, now);
               return (
-                <Tr key={f.key}>
-                  <th scope="row" className="sticky left-0 z-10 w-44 border-b border-zinc-100 bg-white px-3 py-2 text-left font-normal sm:w-auto sm:max-w-md sm:px-4 dark:border-zinc-800 dark:bg-zinc-900">
+                <MatrixRow key={f.key} flagKey={f.key}>
+                  <th scope="row" className="sticky left-0 z-10 w-44 border-b border-zinc-100 bg-white px-3 py-2 text-left font-normal transition-colors duration-1000 in-data-[changed=true]:bg-amber-50 sm:w-auto sm:max-w-md sm:px-4 dark:border-zinc-800 dark:bg-zinc-900 dark:in-data-[changed=true]:bg-amber-950">
                     <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
                       <button
                         type="button"
@@ -144,6 +145,7 @@ export function FlagMatrix({ matrix, mayWrite, now, onOpen }: { matrix: TFlagMat
                       {expiry && <Badge tone={expiry.tone}>{expiry.text}</Badge>}
                     </span>
                     {f.description && <span className="mt-1 hidden text-xs text-zinc-600 sm:line-clamp-2 dark:text-zinc-400">{f.description}</span>}
+                    <RowChangedBy flagKey={f.key} />
                   </th>
                   {matrix.scopes.map((s) => {
                     const cell = f.cells[s.id];
@@ -171,7 +173,7 @@ export function FlagMatrix({ matrix, mayWrite, now, onOpen }: { matrix: TFlagMat
                       </Td>
                     );
                   })}
-                </Tr>
+                </MatrixRow>
               );
             })}
           </TBody>
@@ -183,6 +185,25 @@ export function FlagMatrix({ matrix, mayWrite, now, onOpen }: { matrix: TFlagMat
       </Dialog>
     </Card>
   );
+}
+
+/** A flag's row, marked for a while after someone else changed the flag (the matrix refetches by itself). */
+function MatrixRow({ flagKey, children }: { flagKey: string; children: ReactNode }) {
+  const recent = useRecentChange(flagKey);
+  return (
+    <Tr data-changed={recent ? 'true' : undefined} className={recentClass(recent)}>
+      {children}
+    </Tr>
+  );
+}
+
+function RowChangedBy({ flagKey }: { flagKey: string }) {
+  const recent = useRecentChange(flagKey);
+  return recent ? (
+    <span className="mt-1 block">
+      <ChangedBy change={recent} />
+    </span>
+  ) : null;
 }
 
 /** A global change reaches every tenant without its own row: say which before doing it. */

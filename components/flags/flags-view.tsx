@@ -11,6 +11,7 @@ import { Card } from '@/components/ui/card';
 import { Dialog, DialogContent } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { useReadOnly } from '@/components/shell/live-context';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { EvaluateTester, type EventOption, type TesterContext, type UserOption } from './evaluate-tester';
 import { FlagDrawer } from './flag-drawer';
@@ -29,7 +30,10 @@ interface Props {
 type Tab = 'matrix' | 'evaluate' | 'stale';
 
 /** The flags page: the matrix, an "evaluate as…" tester and cleanup candidates, with one detail panel for a flag. */
-export function FlagsView({ initialMatrix, mayWrite, events, users }: Props) {
+export function FlagsView({ initialMatrix, mayWrite: mayChange, events, users }: Props) {
+  // in maintenance mode whoever does not work through it sees the flags read-only (the API refuses anyway)
+  const { readOnly } = useReadOnly();
+  const mayWrite = mayChange && !readOnly;
   // one clock for the page's expiry and staleness, so they agree with each other
   const [now] = useState(Date.now);
   const { data: matrix } = useQuery({ queryKey: MATRIX_QUERY, queryFn: () => api.get<TFlagMatrix>('/flags/matrix'), initialData: initialMatrix });

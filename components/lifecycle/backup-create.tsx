@@ -11,6 +11,7 @@ import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
+import { Writable } from '@/components/shell/live-context';
 
 const WHAT: Record<TBackupType, string> = {
   full: 'everything: values at every scope, users’ own values, flags, definitions, scopes and the AI model configuration',
@@ -44,6 +45,7 @@ export function BackupCreate() {
             run.mutate();
           }}
         >
+<Writable className="space-y-4">
           <Field id="backup-type" label="Type" hint={`Holds ${WHAT[type]}.`}>
             {(p) => (
               <Select {...p} value={type} onChange={(e) => setType(e.target.value as TBackupType)}>
@@ -62,7 +64,8 @@ export function BackupCreate() {
           <Button type="submit" variant="primary" pending={run.isPending}>
             {run.isPending ? 'Taking the backup…' : 'Take backup'}
           </Button>
-        </form>
+        </Writable>
+</form>
       </CardBody>
     </Card>
   );

@@ -15,6 +15,7 @@ import { DateTime } from '@/components/ui/date-time';
 import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { DiffReview } from './diff-review';
+import { Writable } from '@/components/shell/live-context';
 
 const ORIGIN_TONE: Record<TBackup['origin'], BadgeTone> = { manual: 'info', scheduled: 'neutral', 'pre-restore': 'warning', upload: 'success' };
 
@@ -66,12 +67,14 @@ export function BackupList({ backups, header, footer }: { backups: TBackup[]; he
               <a href={`/api/v1/backups/${encodeURIComponent(b.id)}`} download className={buttonClass({ size: 'sm' })}>
                 Download
               </a>
-              <Button size="sm" pending={preview.isPending && restoring?.id === b.id} onClick={() => startRestore(b)}>
-                Restore…
-              </Button>
-              <Button size="sm" variant="ghost" onClick={() => setDeleting(b)}>
-                Delete…
-              </Button>
+              <Writable>
+                <Button size="sm" pending={preview.isPending && restoring?.id === b.id} onClick={() => startRestore(b)}>
+                  Restore…
+                </Button>
+                <Button size="sm" variant="ghost" onClick={() => setDeleting(b)}>
+                  Delete…
+                </Button>
+              </Writable>
             </div>
           </li>
         ))}

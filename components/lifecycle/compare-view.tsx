@@ -17,6 +17,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { CompareTable, type Selection } from './compare-table';
 import { DiffReview } from './diff-review';
 import type { Category } from './export-card';
+import { Writable } from '@/components/shell/live-context';
 
 const EMPTY: Selection = { keys: new Set(), flags: new Set() };
 
@@ -104,9 +105,11 @@ export function CompareView({ scopes, categories, initial }: { scopes: ScopeOpti
             title={`${left} and ${right}`}
             description={`${compare.data.summary.different ?? 0} different, ${compare.data.summary.onlyLeft ?? 0} only at ${left}, ${compare.data.summary.onlyRight ?? 0} only at ${right}, ${compare.data.summary.same ?? 0} the same`}
             actions={
-              <Button variant="primary" size="sm" disabled={count === 0} pending={preview.isPending} onClick={() => preview.mutate()}>
-                Promote {count} to {right}…
-              </Button>
+              <Writable>
+                <Button variant="primary" size="sm" disabled={count === 0} pending={preview.isPending} onClick={() => preview.mutate()}>
+                  Promote {count} to {right}…
+                </Button>
+              </Writable>
             }
           />
           {preview.error && (

@@ -12,6 +12,7 @@ import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Textarea } from '@/components/ui/input';
 import { DiffTable } from './diff-table';
+import { Writable } from '@/components/shell/live-context';
 
 interface Props {
   preview: TPreview;
@@ -94,6 +95,7 @@ function ConfirmDialog({ verb, changing, confirm, previewAgain, onApplied }: { v
   return (
     <DialogContent title={`${verb} ${changing} change${changing === 1 ? '' : 's'}?`} description="They are applied together, as one change set you can revert on the Versions page.">
       <form onSubmit={submit} noValidate>
+<Writable className="contents">
         <Field id="diff-reason" label="Reason" error={reasonError ?? (err?.code === 'REASON_REQUIRED' ? err.message : undefined)}>
           {(p) => <Textarea {...p} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={1000} placeholder="e.g. copy the Kenya setup to the new tenant" />}
         </Field>
@@ -117,7 +119,8 @@ function ConfirmDialog({ verb, changing, confirm, previewAgain, onApplied }: { v
             {run.isPending ? 'Applying…' : `Confirm ${verb.toLowerCase()}`}
           </Button>
         </DialogFooter>
-      </form>
+      </Writable>
+</form>
     </DialogContent>
   );
 }

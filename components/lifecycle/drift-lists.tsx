@@ -12,6 +12,7 @@ import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Textarea } from '@/components/ui/input';
 import { ValueText } from './diff-table';
+import { Writable } from '@/components/shell/live-context';
 
 const TONE: Record<TDriftSeverity, BadgeTone> = { critical: 'danger', warning: 'warning', info: 'neutral' };
 const RANK: Record<TDriftSeverity, number> = { critical: 0, warning: 1, info: 2 };
@@ -118,6 +119,7 @@ function RemediateForm({ scope, items, onDone }: Omit<RemediateProps, 'open' | '
           run.mutate(reason.trim());
         }}
       >
+<Writable className="contents">
         <ul className="mb-3 max-h-40 overflow-y-auto font-mono text-xs">
           {items.map((i) => (
             <li key={`${i.key}@${i.scope}`} className="break-all">
@@ -138,7 +140,8 @@ function RemediateForm({ scope, items, onDone }: Omit<RemediateProps, 'open' | '
             {run.isPending ? 'Restoring…' : 'Confirm remediation'}
           </Button>
         </DialogFooter>
-      </form>
+      </Writable>
+</form>
     </DialogContent>
   );
 }

@@ -14,6 +14,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
 import { DiffReview } from './diff-review';
+import { Writable } from '@/components/shell/live-context';
 
 interface Chosen {
   file: File;
@@ -95,9 +96,11 @@ export function ImportCard({ scopes }: { scopes: ScopeOption[] }) {
             </fieldset>
           )}
           <div className="flex flex-wrap items-center gap-3">
-            <Button variant="primary" disabled={!chosen} pending={preview.isPending} onClick={() => preview.mutate()}>
-              Preview changes
-            </Button>
+            <Writable>
+              <Button variant="primary" disabled={!chosen} pending={preview.isPending} onClick={() => preview.mutate()}>
+                Preview changes
+              </Button>
+            </Writable>
             {preview.isPending && (
               <span role="status" className="flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
                 <Spinner /> Reading {chosen?.file.name} and comparing it with the configuration here…

@@ -16,6 +16,7 @@ import { DateTime } from '@/components/ui/date-time';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { DiffReview } from './diff-review';
 import { ValueText } from './diff-table';
+import { Writable } from '@/components/shell/live-context';
 
 /** One change set: what it changed, and its revert (preview, then confirm; `force` where later changes refuse it). */
 export function VersionDetail({ version: v }: { version: TVersionDetail }) {
@@ -45,9 +46,11 @@ export function VersionDetail({ version: v }: { version: TVersionDetail }) {
           actions={
             <>
               <Badge>{v.source}</Badge>
-              <Button size="sm" pending={preview.isPending} onClick={() => previewWith(false)}>
-                Revert…
-              </Button>
+              <Writable>
+                <Button size="sm" pending={preview.isPending} onClick={() => previewWith(false)}>
+                  Revert…
+                </Button>
+              </Writable>
             </>
           }
         />

@@ -15,6 +15,7 @@ import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
 import { ParameterFields } from './parameter-fields';
 import { useRefreshModels } from './queries';
+import { Writable } from '@/components/shell/live-context';
 
 const FORM_FIELDS = new Set(['status', 'model', 'preset', 'parameters', 'apiKey', 'baseUrl', 'lock', 'quota']);
 const fieldOf = (err: unknown): FieldPath<ModelFormValues> | 'root' =>
@@ -45,6 +46,7 @@ export function ModelForm({ config, scope, mayLimit, templates, onDone }: { conf
 
   return (
     <form onSubmit={handleSubmit(submit)} noValidate className="space-y-4">
+<Writable className="space-y-4">
       <div className="grid gap-3 sm:grid-cols-3">
         <Field id={id('status')} label="Status" error={errors.status?.message}>
           {(p) => (
@@ -112,7 +114,8 @@ export function ModelForm({ config, scope, mayLimit, templates, onDone }: { conf
           Save
         </Button>
       </DialogFooter>
-    </form>
+    </Writable>
+</form>
   );
 }
 

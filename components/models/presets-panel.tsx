@@ -19,6 +19,7 @@ import { Input, Select } from '@/components/ui/input';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { ParameterFields } from './parameter-fields';
 import { useRefreshModels } from './queries';
+import { Writable } from '@/components/shell/live-context';
 
 const summary = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('|') : String(v)}`).join(', ') || '—';
 
@@ -45,6 +46,7 @@ function PresetForm({ onDone }: { onDone(): void }) {
 
   return (
     <form onSubmit={handleSubmit(submit)} noValidate className="space-y-4">
+<Writable className="space-y-4">
       <div className="grid gap-3 sm:grid-cols-2">
         <Field id="preset-name" label="Name" error={errors.name?.message}>
           {(p) => <Input {...p} autoComplete="off" {...register('name')} />}
@@ -77,7 +79,8 @@ function PresetForm({ onDone }: { onDone(): void }) {
           Create preset
         </Button>
       </DialogFooter>
-    </form>
+    </Writable>
+</form>
   );
 }
 

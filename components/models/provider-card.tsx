@@ -11,6 +11,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Dialog, DialogContent } from '@/components/ui/dialog';
 import { ModelForm } from './model-form';
 import { useRefreshModels } from './queries';
+import { Writable } from '@/components/shell/live-context';
 
 function Source({ from, scopeId, here }: { from: string; scopeId: string | null; here: string }) {
   const label = sourceLabel(from, scopeId, here);
@@ -57,7 +58,7 @@ export function ProviderCard({ config, scope, mayWrite, mayLimit, templates }: {
         actions={
           mayWrite &&
           !locked && (
-            <>
+            <Writable>
               {config.own && (
                 <Button size="sm" variant="ghost" pending={reverting} onClick={revert}>
                   Use inherited
@@ -66,7 +67,7 @@ export function ProviderCard({ config, scope, mayWrite, mayLimit, templates }: {
               <Button size="sm" onClick={() => setEditing(true)}>
                 Edit
               </Button>
-            </>
+            </Writable>
           )
         }
       />

@@ -17,6 +17,8 @@ import { Dialog, DialogClose, DialogContent, DialogFooter, DialogTrigger } from 
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { SettingEditor } from '@/components/settings/setting-editor';
+import { ChangedBy, recentClass, useReadOnly, useRecentChange } from '@/components/shell/live-context';
+import { cn } from '@/components/ui/cn';
 
 
 export interface PreferenceSection {
@@ -105,7 +107,10 @@ function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown;
   const choice = isChoice(def);
   // the theme has one source of truth, the shell's provider, which the header menu changes too
   const isTheme = def.key === THEME_PREFERENCE && parseTheme(value) !== null;
+  // a draft (typed, not yet saved) is this row's own state: values arriving live never overwrite it
   const shown = draft ?? draftOf(def, isTheme ? theme : value);
+  const { readOnly, reason: readOnlyReason } = useReadOnly();
+  const recent = useRecentChange(def.key);
   const id = `pref-${def.key.replace(/\./g, '-')}`;
   const describedBy = [def.description && `${id}-desc`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
 
@@ -183,11 +188,12 @@ function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown;
     );
 
   return (
-    <div className="grid gap-3 px-4 py-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,30rem)] sm:items-start sm:gap-6">
+    <div data-changed={recent ? 'true' : undefined} className={cn('grid gap-3 px-4 py-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,30rem)] sm:items-start sm:gap-6', recentClass(recent))}>
       <div className="min-w-0">
         <div className="flex flex-wrap items-center gap-2">
           {label}
           <Origin from={isTheme && theme !== value ? 'user' : from} />
+          <ChangedBy change={recent} note={recent && draft !== undefined ? 'your unsaved edit is kept' : undefined} />
         </div>
         {def.description && (
           <p id={`${id}-desc`} className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
@@ -195,7 +201,8 @@ function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown;
           </p>
         )}
       </div>
-      <div className="min-w-0 space-y-1.5">
+      {/* a disabled fieldset disables every control in it: maintenance mode makes the row read-only */}
+      <fieldset disabled={readOnly} title={readOnlyReason ?? undefined} className="min-w-0 space-y-1.5">
         {choice ? (
           <div className="flex min-h-8 items-center justify-between gap-2">
             {control}
@@ -226,7 +233,7 @@ function PreferenceRow({ def, value, from }: { def: TDefinition; value: unknown;
             {error}
           </p>
         )}
-      </div>
+      </fieldset>
     </div>
   );
 }
@@ -246,6 +253,7 @@ function ResetAll({ definitions, data }: { definitions: TDefinition[]; data: TPr
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
   const own = definitions.filter((d) => data.resolvedFrom[d.key] === 'user');
+  const { readOnly, reason } = useReadOnly();
 
   async function resetAll() {
     setPending(true);
@@ -261,7 +269,7 @@ function ResetAll({ definitions, data }: { definitions: TDefinition[]; data: TPr
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
-        <Button disabled={own.length === 0} title={own.length === 0 ? 'You have no values of your own' : undefined}>
+        <Button disabled={own.length === 0 || readOnly} title={reason ?? (own.length === 0 ? 'You have no values of your own' : undefined)}>
           Reset to defaults
         </Button>
       </DialogTrigger>

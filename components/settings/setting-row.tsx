@@ -3,9 +3,10 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { toast } from 'sonner';
+import { z } from 'zod';
 import { api, ApiError } from '@/lib/client/api';
 import { draftOf, sentence, settingFormSchema, type Draft } from '@/lib/client/setting-form';
 import { isSecret, MASK } from '@/lib/engine/secrecy';
@@ -15,6 +16,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { Switch } from '@/components/ui/switch';
+import { ChangedBy, recentClass, useReadOnly, useRecentChange } from '@/components/shell/live-context';
 import { formatValue } from './format';
 import { HistoryDialog, historyQueryKey } from './history-dialog';
 import { RevealDialog } from './reveal-dialog';
@@ -50,25 +52,36 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
   const isGlobal = scope.level === 'global';
   const canLock = setting.canOverride && setting.allowedLevels.some((l) => scope.lowerLevels.includes(l));
 
-  const schema = useMemo(() => settingFormSchema(setting), [setting]);
-  const form = useForm({
-    resolver: zodResolver(schema),
-    // `values` re-syncs the form whenever the server sends newer data (after a save and router.refresh())
-    values: { value: draftOf(setting, here.stored ? here.value : setting.currentValue) as unknown, lock: here.locked },
-  });
+  // `version`: the version the form's content is based on (If-Match), never edited
+  const schema = useMemo(() => settingFormSchema(setting).extend({ version: z.number() }), [setting]);
+  const saved = { value: draftOf(setting, here.stored ? here.value : setting.currentValue) as unknown, lock: here.locked, version: here.version };
+  const form = useForm({ resolver: zodResolver(schema), defaultValues: saved });
   const [conflict, setConflict] = useState<string>();
   const [reverting, setReverting] = useState(false);
+  const { readOnly, reason: readOnlyReason } = useReadOnly();
+  const recent = useRecentChange(key, setting.valuesOnPath.map((v) => v.scopeId));
+  // Newer server data (a save, or someone else's change arriving live) replaces the form only while it
+  // holds no draft; a draft keeps the version it is based on, so saving it over a newer one gets the
+  // If-Match conflict instead of silently overwriting it.
+  const savedKey = `${here.version}\u0000${JSON.stringify(saved)}`;
+  useEffect(() => {
+    if (form.formState.isDirty) return;
+    form.reset(saved);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- savedKey stands for `saved` and the version
+  }, [savedKey]);
 
   const ids = { label: `${key}-label`, control: `${key}-value`, hint: `${key}-hint`, error: `${key}-error`, lock: `${key}-lock` };
   const hint = [setting.ui?.helpText, typeHint(setting)].filter(Boolean).join(' ');
   const error = form.formState.errors.value?.message;
   const path = `/settings/${encodeURIComponent(key)}`;
-  // If-Match: the version this page loaded, so a change made meanwhile by someone else is not overwritten
-  const ifMatch = { 'if-match': `"${here.version}"` };
+  // If-Match: the version the form started from, so a change made meanwhile by someone else is not overwritten
+  const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
 
   function changed(message: string) {
     toast.success(message);
     setConflict(undefined);
+    // what was sent is what is saved: no draft any more, so the refreshed data (and version) syncs in
+    form.reset(form.getValues());
     router.refresh();
     void queryClient.invalidateQueries({ queryKey: historyQueryKey(key) });
   }
@@ -84,9 +97,9 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
     }
   }
 
-  async function save(body: { value: unknown; lock: boolean }, reason?: string) {
+  async function save({ version, ...body }: { value: unknown; lock: boolean; version: number }, reason?: string) {
     try {
-      await api.put(path, { ...body, scope: scope.id, reason }, { headers: ifMatch });
+      await api.put(path, { ...body, scope: scope.id, reason }, { headers: ifMatch(version) });
       changed(`${label} saved`);
     } catch (err) {
       await failed(err);
@@ -96,7 +109,7 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
   async function revert(reason?: string) {
     setReverting(true);
     try {
-      await api.delete(path, { params: { scope: scope.id, reason }, headers: ifMatch });
+      await api.delete(path, { params: { scope: scope.id, reason }, headers: ifMatch(form.getValues('version')) });
       changed(isGlobal ? `${label} is back to its default` : `${label} now uses the value from above`);
     } catch (err) {
       await failed(err);
@@ -109,11 +122,17 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
   const onRevert = () => (isGlobal ? askReason({ title: `Reset ${label} to its default`, run: revert }) : revert());
 
   const dirty = form.formState.isDirty;
+  /** Back to what the server has now (the conflict's Reload): the draft is dropped. */
+  function reload() {
+    setConflict(undefined);
+    form.reset(saved);
+    router.refresh();
+  }
   const LabelTag = setting.canOverride && setting.type !== 'multiselect' ? 'label' : 'span';
   const fromHere = setting.resolvedScopeId === scope.id;
 
   return (
-    <div role="group" aria-labelledby={ids.label} id={key} tabIndex={-1} className="space-y-3 px-4 py-4 outline-none">
+    <div role="group" aria-labelledby={ids.label} id={key} tabIndex={-1} data-changed={recent ? 'true' : undefined} className={cn('space-y-3 px-4 py-4 outline-none', recentClass(recent))}>
       <div className="flex flex-wrap items-start gap-x-3 gap-y-1">
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">
@@ -125,6 +144,7 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
             {isSecret(setting) && <Badge>Secret</Badge>}
             {here.locked && <Badge tone="info">Locked for lower scopes</Badge>}
             {lockedAbove && <Badge tone="warning">Locked at {scope.scopeName(lockedAbove.scopeId)}</Badge>}
+            <ChangedBy change={recent} note={recent && dirty ? 'your unsaved edit is kept' : undefined} />
           </div>
           <p className="mt-0.5 font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{key}</p>
         </div>
@@ -164,7 +184,8 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
 
       {setting.canOverride ? (
         <form onSubmit={onSave} noValidate className="space-y-2">
-          <div className="flex flex-wrap items-center gap-2">
+          {/* a disabled fieldset disables every control in it: maintenance mode makes the row read-only */}
+          <fieldset disabled={readOnly} title={readOnlyReason ?? undefined} className="flex min-w-0 flex-wrap items-center gap-2">
             <Controller
               control={form.control}
               name="value"
@@ -194,7 +215,7 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
                 <label htmlFor={ids.lock}>Lock for lower scopes</label>
               </span>
             )}
-          </div>
+          </fieldset>
           {!setting.description && hint && (
             <p id={ids.hint} className="text-xs text-zinc-600 dark:text-zinc-400">
               {hint}
@@ -208,7 +229,7 @@ export function SettingRow({ setting, scope, canReveal, askReason }: Props) {
           {conflict && (
             <Alert tone="warning">
               {conflict}{' '}
-              <Button size="sm" className="mt-2" onClick={() => (setConflict(undefined), router.refresh())}>
+              <Button size="sm" className="mt-2" onClick={reload}>
                 Reload
               </Button>
             </Alert>

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { NavItem } from '@/lib/auth/nav';
 import { MobileNav, NavLinks } from './nav-links';
-import { LiveUpdates, type MaintenanceBanner } from './live-updates';
+import { LiveBanner, LiveProvider, type MaintenanceBanner } from './live-updates';
 import { SessionWatch } from './session-watch';
 import { ThemeMenu } from './theme';
 import { UserMenu } from './user-menu';
@@ -29,11 +29,11 @@ export function AppShell({
   nav: NavItem[];
   user: { name: string; email: string };
   search?: ReactNode;
-  /** Maintenance mode as the page was rendered, and whether this user works through it (LiveUpdates). */
+  /** Maintenance mode as the page was rendered, and whether this user works through it (LiveProvider). */
   live?: { maintenance: MaintenanceBanner; bypass: boolean };
   children: ReactNode;
 }) {
-  return (
+  const shell = (
     <div className="min-h-dvh lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
       <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:fixed focus:top-2 focus:left-2 dark:bg-zinc-900">
         Skip to content
@@ -59,12 +59,19 @@ export function AppShell({
           <ThemeMenu />
           <UserMenu name={user.name} email={user.email} />
         </header>
-        {live && <LiveUpdates initial={live.maintenance} bypass={live.bypass} />}
+        {live && <LiveBanner />}
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 outline-none sm:px-6 lg:px-8">
           {children}
         </main>
       </div>
       <SessionWatch />
     </div>
+  );
+  return live ? (
+    <LiveProvider initial={live.maintenance} bypass={live.bypass} userName={user.name}>
+      {shell}
+    </LiveProvider>
+  ) : (
+    shell
   );
 }

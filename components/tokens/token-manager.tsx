@@ -21,6 +21,7 @@ import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
+import { Writable } from '@/components/shell/live-context';
 
 interface Props {
   tokens: TTokenInfo[];
@@ -163,11 +164,13 @@ function Revoke({ token }: { token: TTokenInfo }) {
 
   return (
     <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button size="sm">
-          Revoke<span className="sr-only"> {token.name}</span>
-        </Button>
-      </DialogTrigger>
+      <Writable>
+        <DialogTrigger asChild>
+          <Button size="sm">
+            Revoke<span className="sr-only"> {token.name}</span>
+          </Button>
+        </DialogTrigger>
+      </Writable>
       <DialogContent title={`Revoke “${token.name}”?`} description="Anything using this token is refused from now on. This cannot be undone.">
         <DialogFooter>
           <DialogClose asChild>
@@ -228,6 +231,7 @@ function NewToken({ owner, ownerLabel, forSelf, origin }: { owner: string; owner
   return (
     <DialogContent title="New API token" description={forSelf ? 'The token acts as you, with your roles.' : `A service token acting as ${ownerLabel}, with their roles.`}>
       <form onSubmit={handleSubmit(submit)} noValidate className="space-y-4">
+<Writable className="space-y-4">
         <Field id="token-name" label="Name" hint="What uses it, e.g. “catering service (production)”." error={errors.name?.message}>
           {(p) => <Input {...p} {...register('name')} autoComplete="off" />}
         </Field>
@@ -243,7 +247,8 @@ function NewToken({ owner, ownerLabel, forSelf, origin }: { owner: string; owner
             Create token
           </Button>
         </DialogFooter>
-      </form>
+      </Writable>
+</form>
     </DialogContent>
   );
 }

@@ -16,6 +16,7 @@ import { DialogClose, DialogFooter } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
 import { Switch } from '@/components/ui/switch';
+import { Writable } from '@/components/shell/live-context';
 
 /** A scope the editor may grant roles at. */
 export type GrantableScope = Pick<TScope, 'id' | 'name' | 'level'>;
@@ -77,6 +78,7 @@ export function UserForm({ user, self, scopes, onDone }: { user: TUser | null; s
 
   return (
     <form onSubmit={handleSubmit(submit)} noValidate className="space-y-4">
+<Writable className="space-y-4">
       {!user && (
         <Field id="user-email" label="Email" error={errors.email?.message}>
           {(p) => <Input {...p} {...register('email')} type="email" autoComplete="off" />}
@@ -200,6 +202,7 @@ export function UserForm({ user, self, scopes, onDone }: { user: TUser | null; s
           {user ? 'Save changes' : 'Create user'}
         </Button>
       </DialogFooter>
-    </form>
+    </Writable>
+</form>
   );
 }

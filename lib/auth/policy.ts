@@ -23,6 +23,15 @@ export interface Principal {
   /** How the caller authenticated: an API token, the browser session, or the operator's CLI (`system`). */
   via: 'token' | 'session' | 'system';
   tokenId?: string;
+  /** For a browser session: which one (a credential derived from it, e.g. an OFREP stream ticket, dies with it). */
+  session?: SessionRef;
+}
+
+/** One browser session: its id (signing out revokes it), the user's session epoch then, and its sign-in time. */
+export interface SessionRef {
+  id: string;
+  epoch: number;
+  signedInAt: number;
 }
 
 export type Action =

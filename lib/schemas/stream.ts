@@ -36,6 +36,7 @@ export const ZStreamChange = z.strictObject({
   scopeId: z.string(),
   version: z.number().int(),
   at: z.string().describe('when this instance learnt of the change (ISO 8601)'),
+  by: z.string().optional().describe('setting / flag: the display name of who made the change, when known'),
   value: z.unknown().optional().describe('setting: the value resolved for your context (absent for secrets and what you may not read); flag: its evaluation there'),
   enabled: z.boolean().optional().describe('maintenance only'),
   message: z.string().optional().describe('maintenance only'),

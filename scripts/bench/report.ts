@@ -20,6 +20,7 @@ export const TARGETS = {
   modelUsage: { text: 'p99 ≤ 20 ms, ≥ 500 req/s, exact', p99MaxMs: 20, rpsMin: 500 },
   rss: { text: 'RSS ≤ 300 MB', rssMaxMb: 300 },
   info: { text: '(info)' },
+  fanout: { text: '(info) until the last subscriber has it' },
   exportValues: { text: '≤ 500 ms', maxMs: 500 },
   importValues: { text: '≤ 2,000 ms (preview + confirm)', maxMs: 2000 },
   backupRestore: { text: '≤ 10,000 ms (backup + restore)', maxMs: 10_000 },

@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { EventSource } from 'eventsource';
+import { encode } from 'next-auth/jwt';
 import { OpenFeature as WebOpenFeature } from '@openfeature/web-sdk';
 import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSRF_HEADER } from '@/lib/auth/headers';
+import { sessionSecret } from '@/lib/auth/session';
+import { signOutSession } from '@/lib/services/identity/sessions';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { dataOf, openSse, type SseClient } from './sse';
 import { expectStatus, person, refused } from './support';
@@ -89,5 +94,30 @@ describe('OFREP live updates', () => {
     await refused(s, () => s.api('GET', url), 401, 'UNAUTHENTICATED');
     await refused(s, () => s.api('GET', '/ofrep/v1/events?ticket=AAAAbogus'), 401, 'UNAUTHENTICATED');
     await refused(s, () => s.api('GET', '/ofrep/v1/events'), 400, 'INVALID_REQUEST');
+  });
+
+  it('ties a browser session\'s ticket to that session: signing it out ends the stream and refuses the ticket, other sessions keep theirs', async () => {
+    const p = await person(s, admin, 'Session User', [{ role: 'member', scopeId: 'global' }]);
+    const session = () => ({ sub: p.id, signedInAt: Date.now(), lastActivity: Date.now(), epoch: 0, sid: randomUUID() });
+    const ticketOf = async (claims: Record<string, unknown>) => {
+      const headers = { cookie: `next-auth.session-token=${await encode({ token: claims, secret: sessionSecret(s.app) })}`, [CSRF_HEADER]: '1' };
+      const res = await s.api('POST', '/ofrep/v1/evaluate/flags', { headers, body: { context: { targetingKey: 'alice' } } });
+      return expectStatus(res, 200).eventStreams[0].endpoint.requestUri as string;
+    };
+    const [mine, other] = [session(), session()];
+    const [url, otherUrl] = [await ticketOf(mine), await ticketOf(other)];
+    const c = await openSse(s.url + url);
+    open.push(c);
+    expect(c.status).toBe(200);
+    expect((await signOutSession(s.app, mine, { ip: null })).ended).toBe(true);
+    await c.ended;
+    await refused(s, () => s.api('GET', url), 401, 'UNAUTHENTICATED');
+    const still = await openSse(s.url + otherUrl);
+    open.push(still);
+    expect(still.status).toBe(200);
+    // signing out everywhere (the session epoch moves on) ends the other one too
+    expectStatus(await s.api('DELETE', '/api/v1/me/sessions', { token: p.token }), 200);
+    await still.ended;
+    await refused(s, () => s.api('GET', otherUrl), 401, 'UNAUTHENTICATED');
   });
 });

@@ -69,6 +69,7 @@ const NO_PRINCIPAL: Record<string, string> = {
   'identity/reach.auditScope': INTERNAL,
   'identity/sessions.authSettings': AUTHENTICATION,
   'identity/sessions.sessionPrincipal': AUTHENTICATION,
+  'identity/sessions.principalOfSession': AUTHENTICATION,
   'identity/sessions.endSessions': INTERNAL,
   'identity/sessions.clearLockout': INTERNAL,
   'identity/sign-in.signInWithPassword': AUTHENTICATION,

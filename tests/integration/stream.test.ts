@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubOf } from '@/lib/services/stream/hub';
-import { bootstrapped, startTestServer, type TestServer } from './harness';
+import { ADMIN, bootstrapped, startTestServer, type TestServer } from './harness';
 import { dataOf, openSse, type SseClient } from './sse';
 import { createScopes, expectStatus, person, refused, WORLD, type Person } from './support';
 
@@ -36,7 +36,8 @@ describe('GET /api/v1/stream', () => {
     const e = await c.next((e) => e.event === 'setting.changed');
     expect(e.id).toMatch(/^[0-9a-f]{8}-\d+$/);
     const data = dataOf(e);
-    expect(data).toMatchObject({ key: 'catering.bufferPercentage', scopeId: 'tenant-a', version: 1, value: 17 });
+    // `by`: who made it (the web app's "changed by … just now")
+    expect(data).toMatchObject({ key: 'catering.bufferPercentage', scopeId: 'tenant-a', version: 1, value: 17, by: ADMIN.name });
     expect(Date.parse(data.at as string)).toBeGreaterThan(Date.now() - 5000);
   });
 
@@ -44,7 +45,7 @@ describe('GET /api/v1/stream', () => {
     const c = await stream('?scope=tenant-a&keys=feature.kioskMode');
     expectStatus(await s.api('PUT', '/api/v1/flags/feature.kioskMode', { token: admin, body: { enabled: false } }), 200);
     const e = dataOf(await c.next((e) => e.event === 'flag.changed'));
-    expect(e).toMatchObject({ key: 'feature.kioskMode', scopeId: 'global', value: { enabled: false } });
+    expect(e).toMatchObject({ key: 'feature.kioskMode', scopeId: 'global', value: { enabled: false }, by: ADMIN.name });
     expectStatus(await s.api('PUT', '/api/v1/flags/feature.kioskMode', { token: admin, body: { enabled: true } }), 200);
     const n = c.events.length;
     expect(dataOf(await c.next((e) => e.event === 'flag.changed', 3000, n))).toMatchObject({ value: { enabled: true } });

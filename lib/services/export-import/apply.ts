@@ -86,6 +86,7 @@ async function applyPlan(app: App, tx: Executor, plan: Plan, ctx: ChangeContext,
   }
   const counts = await writeValues(app, tx, plan, reason, actorId, audit, changes);
   await writeFlags(tx, plan, reason, actorId, audit, changes);
+  for (const c of changes) if (c.type === 'value' || c.type === 'flag') c.by ??= ctx.actor.name ?? undefined;
   const auditIds: number[] = [];
   auditIds.push(...(await insertAuditRows(tx, audit.map((e) => auditRow(ctx, e)))));
   const flagCreates = plan.flagWrites.filter((f) => f.rule && !f.current).length;

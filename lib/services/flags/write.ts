@@ -36,7 +36,7 @@ export async function createFlag(app: App, principal: Principal, input: TCreateF
     checkRule(input.key, rule, table);
     const row = await insertFlag(tx, { key: input.key, scopeId: input.scope, ...rule, updatedBy: principal.userId });
     await appendAudit(tx, ctx, [{ action: 'flag.create', key: input.key, scopeId: input.scope, level: path[0].level, newValue: auditedFlag(row), reason: input.reason ?? null, version: 1 }]);
-    changed({ type: 'flag', key: input.key, scopeId: input.scope, version: 1 });
+    changed({ type: 'flag', key: input.key, scopeId: input.scope, version: 1, by: ctx.actor.name ?? undefined });
     return toFlag(row);
   });
 }
@@ -68,7 +68,7 @@ export async function updateFlag(app: App, principal: Principal, key: string, in
         details: own ? null : { overrideOf: base.scopeId },
       },
     ]);
-    changed({ type: 'flag', key, scopeId: input.scope, version });
+    changed({ type: 'flag', key, scopeId: input.scope, version, by: ctx.actor.name ?? undefined });
     return toFlag(row);
   });
 }
@@ -90,7 +90,7 @@ export async function deleteFlag(app: App, principal: Principal, key: string, in
     if (dependants.length) fail('CONFLICT', `Flags depend on "${key}": ${dependants.join(', ')}`, 'key', { dependants });
     await deleteFlagRow(tx, key, input.scope);
     await appendAudit(tx, ctx, [{ action: 'flag.delete', key, scopeId: input.scope, level: path[0].level, oldValue: auditedFlag(own), reason: input.reason ?? null, version: own.version + 1 }]);
-    changed({ type: 'flag', key, scopeId: input.scope, version: own.version + 1 });
+    changed({ type: 'flag', key, scopeId: input.scope, version: own.version + 1, by: ctx.actor.name ?? undefined });
     return { deleted: true as const, key, scope: input.scope };
   });
 }

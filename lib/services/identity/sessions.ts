@@ -1,5 +1,5 @@
 import 'server-only';
-import { primaryRole, type Principal } from '@/lib/auth/policy';
+import { primaryRole, type Principal, type SessionRef } from '@/lib/auth/policy';
 import type { Executor } from '@/lib/db/client';
 import { appendAudit } from '../audit/append';
 import type { ChangeContext } from '../audit/types';
@@ -76,9 +76,24 @@ export async function sessionPrincipal(app: App, claims: SessionClaims, now = Da
   if (cached) return cached;
   const state = await selectSessionState(app.db, sub, sid);
   if (!state || state.revoked || state.epoch !== epoch) return null;
-  const principal = await loadPrincipal(app.db, sub, 'session');
+  const loaded = await loadPrincipal(app.db, sub, 'session');
+  const principal = loaded && { ...loaded, session: { id: sid, epoch, signedInAt } };
   if (principal) app.caches.setPrincipal(cacheKey, principal);
   return principal;
+}
+
+/**
+ * The principal of a session named by a credential derived from it (an OFREP stream ticket), or null once
+ * that session was signed out, ended everywhere (epoch), past `auth.sessionExpirationDays`, or its user
+ * disabled. Inactivity is the cookie's business: the credential has its own, shorter life.
+ */
+export async function principalOfSession(app: App, userId: string, session: SessionRef, now = Date.now()): Promise<Principal | null> {
+  const settings = await authSettings(app);
+  if (now - session.signedInAt > settings.sessionExpirationDays * DAY) return null;
+  const state = await selectSessionState(app.db, userId, session.id);
+  if (!state || state.revoked || state.epoch !== session.epoch) return null;
+  const loaded = await loadPrincipal(app.db, userId, 'session');
+  return loaded && { ...loaded, session };
 }
 
 /** Ends every browser session of a user at once (sign out everywhere, password, role or disabled change); the caller reports `principals` changed. */

@@ -13,14 +13,17 @@ export interface Registry {
   categoryByKey: Map<string, TCategory & { position: number }>;
 }
 
-/** A change other parts (and other instances, via NOTIFY) must forget cached state for. */
+/**
+ * A change other parts (and other instances, via NOTIFY) must forget cached state for. `by`: the display
+ * name of who made a value or flag change (the stream tells open pages "changed by …").
+ */
 export type Change =
-  | { type: 'value'; key: string; scopeId: string; version: number }
+  | { type: 'value'; key: string; scopeId: string; version: number; by?: string }
   | { type: 'definitions' }
   | { type: 'scopes' }
   | { type: 'principals' }
   /** `scopeId`/`version`: the row written (absent when every flag may have changed, e.g. after an outage). */
-  | { type: 'flag'; key: string; scopeId?: string; version?: number }
+  | { type: 'flag'; key: string; scopeId?: string; version?: number; by?: string }
   | { type: 'models' }
   /** Local only, never NOTIFYed: NOTIFYs may have been missed (storage came back, LISTEN reconnected). */
   | { type: 'resync' };

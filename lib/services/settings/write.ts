@@ -103,7 +103,7 @@ export async function applyWrites(app: App, principal: Principal, ops: WriteOp[]
     for (const a of accepted) {
       const s = await store(app, tx, principal, a, opts);
       stored.push(s);
-      changed({ type: 'value', key: s.result.key, scopeId: s.result.scope, version: s.result.version });
+      changed({ type: 'value', key: s.result.key, scopeId: s.result.scope, version: s.result.version, by: ctx.actor.name ?? undefined });
     }
     // the audit insert last: it takes the audit chain's lock, held until commit
     await notifyNow();

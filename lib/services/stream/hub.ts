@@ -22,6 +22,8 @@ export interface HubEvent {
   scopeId: string;
   version: number;
   at: string;
+  /** Who made the change (display name), when known. */
+  by?: string;
   reason?: ResetReason;
   /** Values resolved for one context, shared by the subscribers that have it (dropped after a few seconds). */
   memo: Map<string, Promise<unknown>>;
@@ -106,7 +108,7 @@ export class Hub {
         if (isMaintenanceKey(c.key)) this.publish('maintenance', c);
         break;
       case 'flag':
-        if (c.scopeId) this.publish('flag.changed', { key: c.key, scopeId: c.scopeId, version: c.version ?? 0 });
+        if (c.scopeId) this.publish('flag.changed', { key: c.key, scopeId: c.scopeId, version: c.version ?? 0, by: c.by });
         break;
       case 'definitions':
         // a changed default or type changes answers for every scope: cheaper to refetch than to list them
@@ -121,11 +123,11 @@ export class Hub {
     }
   }
 
-  private publish(type: TStreamEventType, c: { key: string; scopeId: string; version: number }, reason?: ResetReason) {
+  private publish(type: TStreamEventType, c: { key: string; scopeId: string; version: number; by?: string }, reason?: ResetReason) {
     // storage recovery sends a flood of invalidations: one reset in a row is enough, the first says why
     if (type === 'reset' && this.ring[this.ring.length - 1]?.type === 'reset') return;
     const seq = ++this.seq;
-    const event: HubEvent = { seq, id: `${this.instance}-${seq}`, type, key: c.key, scopeId: c.scopeId, version: c.version, at: new Date().toISOString(), reason, memo: new Map() };
+    const event: HubEvent = { seq, id: `${this.instance}-${seq}`, type, key: c.key, scopeId: c.scopeId, version: c.version, at: new Date().toISOString(), by: c.by, reason, memo: new Map() };
     this.ring.push(event);
     if (this.ring.length > RING_SIZE) this.ring.shift();
     setTimeout(() => event.memo.clear(), MEMO_MS).unref();

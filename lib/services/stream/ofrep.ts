@@ -1,9 +1,10 @@
 import 'server-only';
-import { can, type Principal } from '@/lib/auth/policy';
+import { can, type Principal, type SessionRef } from '@/lib/auth/policy';
 import type { App } from '../kernel/app';
 import { fail } from '../kernel/errors';
 import { flagConfig } from '../flags/table';
-import { loadPrincipal, principalOfTokenId } from '../identity/principal';
+import { principalOfTokenId } from '../identity/principal';
+import { principalOfSession } from '../identity/sessions';
 import { scopePath } from '../scopes/path';
 import { isEventId } from './hub';
 import { createStream } from './subscribe';
@@ -14,16 +15,18 @@ import { createStream } from './subscribe';
  * flag on the context's scope path changed. A browser's EventSource sends no headers, so the endpoint's
  * URL carries a ticket instead of the API token: encrypted and authenticated with the server's key,
  * valid for TICKET_TTL_MS, good for this stream only (read-only), and revocable: it names the API token
- * (or the user, for a session) it was issued for, which is checked on connect and whenever credentials
- * change, so revoking the token (or disabling the user) ends the stream and refuses the ticket.
+ * (or the browser session) it was issued for, which is checked on connect and whenever credentials
+ * change, so revoking the token, signing the session out (or everywhere), or disabling the user ends the
+ * stream and refuses the ticket.
  */
 export const TICKET_TTL_MS = 60 * 60_000;
 const PURPOSE = 'ofrep-events';
 
 interface Ticket {
   p: typeof PURPOSE;
-  /** The API token, or for a browser session the user. */
+  /** The API token, or for a browser session the session (its id, epoch and sign-in time). */
   t?: string;
+  ss?: SessionRef;
   u: string;
   /** The evaluation context's scope. */
   s: string;
@@ -33,7 +36,9 @@ interface Ticket {
 /** The ticket for an evaluation context the caller may evaluate flags in (the bulk answer's `eventStreams`). */
 export async function issueOfrepTicket(app: App, principal: Principal, scopeIds: readonly string[]): Promise<string> {
   if (!can(principal, 'flags.evaluate', { scopePath: scopeIds })) fail('INSUFFICIENT_PERMISSIONS', 'You may not evaluate flags here');
-  const ticket: Ticket = { p: PURPOSE, t: principal.tokenId, u: principal.userId, s: scopeIds[0], x: Date.now() + TICKET_TTL_MS };
+  // a ticket outlives no credential: it names the token or the session it came from (never only the user)
+  if (!principal.tokenId && !principal.session) fail('UNAUTHENTICATED', 'Event stream tickets are issued to API tokens and browser sessions');
+  const ticket: Ticket = { p: PURPOSE, t: principal.tokenId, ss: principal.tokenId ? undefined : principal.session, u: principal.userId, s: scopeIds[0], x: Date.now() + TICKET_TTL_MS };
   return Buffer.from(app.secrets.encrypt(ticket)).toString('base64url');
 }
 
@@ -44,7 +49,7 @@ const recent = new WeakMap<App, Map<string, { json: string; until: number }>>();
 export async function ofrepEventStreams(app: App, principal: Principal, scopeIds: readonly string[]): Promise<string> {
   let byCaller = recent.get(app);
   if (!byCaller) recent.set(app, (byCaller = new Map()));
-  const key = `${principal.tokenId ?? `user:${principal.userId}`}\u0000${scopeIds[0]}`;
+  const key = `${principal.tokenId ?? `session:${principal.session?.id}`}\u0000${scopeIds[0]}`;
   const hit = byCaller.get(key);
   if (hit && hit.until > Date.now()) return hit.json;
   const ticket = await issueOfrepTicket(app, principal, scopeIds);
@@ -62,12 +67,12 @@ function readTicket(app: App, raw: string): Ticket {
   } catch {
     // tampered with, or from another server's key
   }
-  if (!ticket || ticket.p !== PURPOSE) fail('UNAUTHENTICATED', 'Invalid event stream ticket; fetch the bulk evaluation again for a new URL');
+  if (!ticket || ticket.p !== PURPOSE || (!ticket.t && !ticket.ss)) fail('UNAUTHENTICATED', 'Invalid event stream ticket; fetch the bulk evaluation again for a new URL');
   if (ticket.x < Date.now()) fail('UNAUTHENTICATED', 'Expired event stream ticket; fetch the bulk evaluation again for a new URL');
   return ticket;
 }
 
-const ticketPrincipal = (app: App, t: Ticket) => (t.t ? principalOfTokenId(app, t.t) : loadPrincipal(app.db, t.u, 'session'));
+const ticketPrincipal = (app: App, t: Ticket) => (t.t ? principalOfTokenId(app, t.t) : principalOfSession(app, t.u, t.ss!));
 
 /** `GET /ofrep/v1/events?ticket=…`: the `message` stream of `refetchEvaluation` events for the ticket's context. */
 export async function openOfrepStream(app: App, raw: string, lastEventId: string | null): Promise<ReadableStream<Uint8Array>> {

@@ -48,10 +48,11 @@ function memo(event: HubEvent, key: string, make: () => Promise<unknown>): Promi
  * Values are resolved once per event and context, after this subscriber's own right was checked.
  */
 export async function eventData(app: App, principal: Principal, filter: StreamFilter, event: HubEvent): Promise<Record<string, unknown> | null> {
-  const base = { key: event.key, scopeId: event.scopeId, version: event.version, at: event.at };
+  // `by` (who changed it) goes only with events this subscriber may see, like the rest of the data
+  const base = { key: event.key, scopeId: event.scopeId, version: event.version, at: event.at, ...(event.by !== undefined && { by: event.by }) };
   if (event.type === 'reset') return { reason: event.reason, at: event.at };
   if (filter.flagsOnly && event.type !== 'flag.changed') return null;
-  if (event.type === 'maintenance') return { ...base, ...(await memo(event, 'maintenance', () => maintenanceState(app)) as object) };
+  if (event.type === 'maintenance') return { key: event.key, scopeId: event.scopeId, version: event.version, at: event.at, ...((await memo(event, 'maintenance', () => maintenanceState(app))) as object) };
   if (filter.keys && !filter.keys.has(event.key)) return null;
   if (filter.prefix && !event.key.startsWith(filter.prefix)) return null;
   if (event.type === 'setting.changed') {
