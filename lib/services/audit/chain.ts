@@ -4,17 +4,28 @@ import type { AuditBody, AuditRow } from './store';
 
 export const GENESIS = '0'.repeat(64);
 
-/** Stable JSON: keys sorted at every depth, so a row read back from jsonb hashes the same. */
+/**
+ * Stable JSON: keys sorted at every depth, so a row read back from jsonb hashes the same. Built with one
+ * string and no intermediate arrays: it runs for every audit row and every item of a bulk diff.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return out + ']';
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + canonicalJson(v);
+  }
+  return out + '}';
 }
 
 /** What an entry says, as the API shows it (without its id). The ciphertext and hashes stay inside. */

@@ -3,8 +3,7 @@ import type { Executor } from '@/lib/db/client';
 import type { Principal } from '@/lib/auth/policy';
 import type { TApplied, TPreview } from '@/lib/schemas/export-import';
 import type { App } from '../kernel/app';
-import { auditBody } from '../audit/append';
-import { bodyHash } from '../audit/chain';
+import { appendAudit } from '../audit/append';
 import type { AuditInput, AuditSource, ChangeContext } from '../audit/types';
 import type { Change } from '../kernel/cache';
 import { inTransaction } from '../kernel/transaction';
@@ -15,7 +14,7 @@ import { definitionToRow } from '../registry/rows';
 import { audited } from '../kernel/secrecy';
 import { computePlan, type Plan, type TargetState } from './plan';
 import { ruleOfRow } from './plan-flags';
-import { deleteFlags, insertAuditRows, deleteValues, insertCategories, insertDefinitions, lastAuditedVersions, lockForBulkWrite, notifyChanges, upsertFlags, upsertValues, type AuditRowInput } from './store';
+import { deleteFlags, deleteValues, insertCategories, insertDefinitions, lastAuditedVersions, lockForBulkWrite, upsertFlags, upsertValues } from './store';
 
 /**
  * The diff / confirm protocol every bulk configuration write shares (import, restore, promote, revert):
@@ -48,8 +47,7 @@ export async function previewOrApply(app: App, principal: Principal, target: (db
   if (!opts.confirm) return previewAnswer(await computePlan(app, principal, app.db, await target(app.db)));
   if (!opts.reason?.trim()) fail('REASON_REQUIRED', 'A confirm needs a reason, recorded with every change', 'reason');
   if (!opts.ifMatch && opts.requireIfMatch !== false) fail('INVALID_REQUEST', "Send the preview's ETag as If-Match, so that only the diff you saw is applied", 'If-Match');
-  const invalidate: Change[] = [];
-  const out = await inTransaction(app, async (tx) => {
+  const out = await inTransaction(app, async (tx, changed, _notifyNow, { finish }) => {
     const state = await target(tx);
     await lockForBulkWrite(
       tx,
@@ -66,47 +64,49 @@ export async function previewOrApply(app: App, principal: Principal, target: (db
     }
     // a caller that audits more of the same change (a settings migration's own entry) names the change set
     const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: opts.change.changeSetId ?? newId('cs'), at: new Date() };
-    const extra = (await opts.beforeApply?.(tx, ctx, (c) => invalidate.push(c))) ?? {};
-    const applied = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, invalidate);
-    await notifyChanges(tx, invalidate, (c) => app.caches.notification(c));
-    return { ...applied, ...extra, etag: plan.etag };
+    const extra = (await opts.beforeApply?.(tx, ctx, changed)) ?? {};
+    const { applied, audit } = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, changed);
+    // the audit rows last, the COMMIT right behind them, the NOTIFYs (packed, dozens of changes each) before
+    // them (finish): their insert takes the audit chain's lock, held until commit, and every writer waits for it
+    const rows = await appendAudit(tx, ctx, audit, finish);
+    return { ...applied, auditIds: rows.map((r) => r.id), ...extra, etag: plan.etag };
   });
-  for (const c of invalidate) app.caches.invalidate(c);
   return { preview: false, ...out };
 }
 
-/** Writes a computed plan: batched rows, then its audit entries, all in the caller's transaction. */
-async function applyPlan(app: App, tx: Executor, plan: Plan, ctx: ChangeContext, reason: string, actorId: string | null, changes: Change[]): Promise<TApplied> {
+/** Writes a computed plan in batched statements; answers the counts and the audit entries the caller writes last. */
+async function applyPlan(
+  app: App,
+  tx: Executor,
+  plan: Plan,
+  ctx: ChangeContext,
+  reason: string,
+  actorId: string | null,
+  changed: (c: Change) => void,
+): Promise<{ applied: Omit<TApplied, 'auditIds'>; audit: AuditInput[] }> {
   const audit: AuditInput[] = [];
   if (plan.definitions.length) {
     await insertCategories(tx, plan.newCategories);
     await insertDefinitions(tx, plan.definitions.map((def, i) => definitionToRow({ ...def, source: 'ui' }, 10_000 + i)));
     for (const def of plan.definitions) audit.push({ action: 'definition.create', key: def.key, newValue: def, reason });
-    changes.push({ type: 'definitions' });
+    changed({ type: 'definitions' });
   }
-  const counts = await writeValues(app, tx, plan, reason, actorId, audit, changes);
-  await writeFlags(tx, plan, reason, actorId, audit, changes);
-  for (const c of changes) if (c.type === 'value' || c.type === 'flag') c.by ??= ctx.actor.name ?? undefined;
-  const auditIds: number[] = [];
-  auditIds.push(...(await insertAuditRows(tx, audit.map((e) => auditRow(ctx, e)))));
+  // open pages say who changed what ("changed by …")
+  const by = ctx.actor.name ?? undefined;
+  const stamped = (c: Change) => changed(c.type === 'value' || c.type === 'flag' ? { ...c, by: c.by ?? by } : c);
+  const counts = await writeValues(app, tx, plan, reason, actorId, audit, stamped);
+  await writeFlags(tx, plan, reason, actorId, audit, stamped);
   const flagCreates = plan.flagWrites.filter((f) => f.rule && !f.current).length;
   const flagUpdates = plan.flagWrites.filter((f) => f.rule && f.current).length;
   const flagDeletes = plan.flagWrites.filter((f) => !f.rule).length;
   const created = counts.created + flagCreates + plan.definitions.length;
   const updated = counts.updated + flagUpdates;
   const deleted = plan.valueDeletes.length + flagDeletes;
-  return {
-    imported: created + updated + deleted,
-    created,
-    updated,
-    deleted,
-    unchanged: plan.summary.unchanged,
-    changeSetId: audit.length ? ctx.changeSetId! : null,
-    auditIds,
-  };
+  const applied = { imported: created + updated + deleted, created, updated, deleted, unchanged: plan.summary.unchanged, changeSetId: audit.length ? ctx.changeSetId! : null };
+  return { applied, audit };
 }
 
-async function writeValues(app: App, tx: Executor, plan: Plan, reason: string, actorId: string | null, audit: AuditInput[], changes: Change[]) {
+async function writeValues(app: App, tx: Executor, plan: Plan, reason: string, actorId: string | null, audit: AuditInput[], changed: (c: Change) => void) {
   const fresh = plan.valueWrites.filter((w) => !w.current).map((w) => ({ key: w.def.key, scopeId: w.scopeId }));
   const last = fresh.length ? await lastAuditedVersions(tx, fresh) : new Map<string, number>();
   const now = new Date();
@@ -127,7 +127,7 @@ async function writeValues(app: App, tx: Executor, plan: Plan, reason: string, a
       version,
       details: { locked: w.locked, ...(w.skipTo ? { skipTo: w.skipTo } : {}), ...(w.current ? {} : { created: true }) },
     });
-    changes.push({ type: 'value', key: w.def.key, scopeId: w.scopeId, version });
+    changed({ type: 'value', key: w.def.key, scopeId: w.scopeId, version });
     return {
       key: w.def.key,
       scopeId: w.scopeId,
@@ -145,13 +145,13 @@ async function writeValues(app: App, tx: Executor, plan: Plan, reason: string, a
   for (const d of plan.valueDeletes) {
     const version = d.current.version + 1;
     audit.push({ action: 'setting.revert', key: d.key, scopeId: d.scopeId, level: d.level, oldValue: d.def ? audited(d.def, d.current.value) : '[REDACTED]', newValue: null, reason, version });
-    changes.push({ type: 'value', key: d.key, scopeId: d.scopeId, version });
+    changed({ type: 'value', key: d.key, scopeId: d.scopeId, version });
   }
   await deleteValues(tx, plan.valueDeletes.map((d) => ({ key: d.key, scopeId: d.scopeId })));
   return { created: fresh.length, updated: plan.valueWrites.length - fresh.length };
 }
 
-async function writeFlags(tx: Executor, plan: Plan, reason: string, actorId: string | null, audit: AuditInput[], changes: Change[]) {
+async function writeFlags(tx: Executor, plan: Plan, reason: string, actorId: string | null, audit: AuditInput[], changed: (c: Change) => void) {
   if (plan.flagWrites.length === 0) return;
   const now = new Date();
   const upserts = plan.flagWrites.filter((f) => f.rule);
@@ -171,12 +171,6 @@ async function writeFlags(tx: Executor, plan: Plan, reason: string, actorId: str
   for (const f of plan.flagWrites) {
     const action = !f.rule ? 'flag.delete' : f.current ? 'flag.update' : 'flag.create';
     audit.push({ action, key: f.key, scopeId: f.scopeId, level: f.level, oldValue: f.current ? ruleOfRow(f.current) : null, newValue: f.rule, reason, version: (f.current?.version ?? 0) + 1 });
-    changes.push({ type: 'flag', key: f.key, scopeId: f.scopeId, version: (f.current?.version ?? 0) + 1 });
+    changed({ type: 'flag', key: f.key, scopeId: f.scopeId, version: (f.current?.version ?? 0) + 1 });
   }
-}
-
-/** The row appendAudit would write for an entry, hashed the same way (the database chains it). */
-function auditRow(ctx: ChangeContext, e: AuditInput): AuditRowInput {
-  const row = auditBody(ctx, e, ctx.at ?? new Date(), ctx.changeSetId ?? null);
-  return { ...row, bodyHash: bodyHash(row) };
 }

@@ -132,9 +132,11 @@ function summarize(changes: TChange[]): TDiffSummary {
   return { toCreate: n('create'), toUpdate: n('update'), toDelete: n('delete'), unchanged: n('unchanged'), invalid: n('invalid') };
 }
 
-/** The ETag of a diff: a confirm applies only a diff that hashes the same as the one previewed. */
+/** The ETag of a diff (a confirm applies only a diff that hashes the same): canonicalJson(changes)'s digest, fed item by item. */
 function diffEtag(changes: TChange[]): string {
-  return `"${createHash('sha256').update(canonicalJson(changes)).digest('hex').slice(0, 32)}"`;
+  const hash = createHash('sha256').update('[');
+  changes.forEach((c, i) => hash.update(i ? `,${canonicalJson(c)}` : canonicalJson(c)));
+  return `"${hash.update(']').digest('hex').slice(0, 32)}"`;
 }
 
 interface ValueContext {

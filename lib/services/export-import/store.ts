@@ -1,9 +1,7 @@
 import 'server-only';
 import { and, eq, inArray, max, sql, type SQL } from 'drizzle-orm';
-import { CHANGES_CHANNEL, rowsOf, type Executor } from '@/lib/db/client';
+import type { Executor } from '@/lib/db/client';
 import { auditLog, featureFlags, hierarchyLevels, scopes, settingCategories, settingDefinitions, settingValues } from '@/lib/db/schema';
-import type { Change } from '../kernel/cache';
-import { boundChainKey } from '../kernel/chain-key';
 
 /**
  * Every query of export / import and of the other bulk configuration writes built on it (restore,
@@ -116,68 +114,6 @@ export async function upsertValues(tx: Executor, rows: NewValueRow[]) {
   }
 }
 
-/** An audit row as appendAudit builds it (body hash included); the chain trigger fills prev_hash and hash. */
-export interface AuditRowInput {
-  at: Date;
-  actorId: string | null;
-  actorName: string | null;
-  actorRole: string | null;
-  action: string;
-  key: string | null;
-  scopeId: string | null;
-  level: string | null;
-  oldValue: unknown;
-  newValue: unknown;
-  newCiphertext: string | null;
-  reason: string | null;
-  source: string;
-  ip: string | null;
-  version: number | null;
-  details: unknown;
-  changeSetId: string | null;
-  bodyHash: string;
-}
-
-/** Appends many audit rows in id (= chain) order; answers their ids. */
-export async function insertAuditRows(tx: Executor, rows: AuditRowInput[]): Promise<number[]> {
-  // keyed like appendAudit's rows: the trigger links each with the HMAC pads and clears them (migration 0006)
-  const chain = boundChainKey(tx);
-  const ids: number[] = [];
-  for (const part of chunks(rows, BIG_CHUNK)) {
-    const json = JSON.stringify(
-      part.map((r, i) => ({
-        n: i,
-        at: r.at.toISOString(),
-        ai: r.actorId,
-        an: r.actorName,
-        ar: r.actorRole,
-        a: r.action,
-        k: r.key,
-        s: r.scopeId,
-        l: r.level,
-        o: r.oldValue ?? null,
-        nv: r.newValue ?? null,
-        nc: r.newCiphertext,
-        re: r.reason,
-        so: r.source,
-        ip: r.ip,
-        v: r.version,
-        d: r.details ?? null,
-        cs: r.changeSetId,
-        bh: r.bodyHash,
-      })),
-    );
-    const result = await tx.execute(sql`
-      insert into audit_log (at, actor_id, actor_name, actor_role, action, key, scope_id, level, old_value, new_value, new_ciphertext, reason, source, ip, version, details, change_set_id, body_hash, prev_hash, hash, chain_key_id, mac_key)
-      select r.at, r.ai, r.an, r.ar, r.a, r.k, r.s, r.l, r.o, r.nv, r.nc, r.re, r.so, r.ip, r.v, r.d, r.cs, r.bh, '', '', ${chain.id}, ${chain.pads}
-      from jsonb_to_recordset(${json}::jsonb) as r(n int, at timestamptz, ai text, an text, ar text, a text, k text, s text, l text, o jsonb, nv jsonb, nc text, re text, so text, ip text, v int, d jsonb, cs text, bh text)
-      order by r.n
-      returning id`);
-    ids.push(...rowsOf<{ id: number | string }>(result).map((r) => Number(r.id)));
-  }
-  return ids.sort((a, b) => a - b);
-}
-
 const pairIn = (keyCol: SQL, scopeCol: SQL, part: { key: string; scopeId: string }[]) =>
   sql`(${keyCol}, ${scopeCol}) in (${sql.join(
     part.map((p) => sql`(${p.key}, ${p.scopeId})`),
@@ -217,15 +153,4 @@ export async function insertDefinitions(tx: Executor, rows: DefinitionRow[]) {
 export async function definitionSource(db: Executor, key: string): Promise<string | undefined> {
   const [row] = await db.select({ source: settingDefinitions.source }).from(settingDefinitions).where(eq(settingDefinitions.key, key));
   return row?.source;
-}
-
-/** NOTIFY other instances of many changes in one statement per chunk (one round trip each, not one per change). */
-export async function notifyChanges(tx: Executor, changes: Change[], notification: (c: Change) => string) {
-  for (const part of chunks(changes)) {
-    const list = sql.join(
-      part.map((c) => sql`(${notification(c)})`),
-      sql`, `,
-    );
-    await tx.execute(sql`select count(pg_notify(${CHANGES_CHANNEL}, v.p)) from (values ${list}) as v(p)`);
-  }
 }

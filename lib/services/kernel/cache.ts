@@ -30,6 +30,8 @@ export type Change =
 
 /** Default budgets (entries) of the two per-process caches; `RESOLVE_CACHE_ENTRIES` sets the first (lib/env.ts). */
 export const CACHE_DEFAULTS = { resolved: 20_000, paths: 20_000 };
+/** Bytes of changes per batched NOTIFY payload (PostgreSQL refuses 8,000 and more; the envelope adds ~60). */
+const MAX_NOTIFY_BATCH = 7_800;
 
 /**
  * A map that keeps at most `max` entries, dropping the least recently used past it (a Map iterates in
@@ -171,18 +173,48 @@ export class Caches {
   }
 
   /**
+   * What a transaction NOTIFYs for many changes: as few payloads as fit them, each `{ batch, origin }` below
+   * PostgreSQL's 8,000-byte limit (a bulk of 100,000 values sends ~1,000 NOTIFYs, not 100,000), one change
+   * alone as `notification` does.
+   */
+  notifications(changes: Change[]): string[] {
+    if (changes.length === 1) return [this.notification(changes[0])];
+    const out: string[] = [];
+    const close = (parts: string[]) => out.push(`{"batch":[${parts.join(',')}],"origin":${JSON.stringify(this.origin)}}`);
+    let parts: string[] = [];
+    let size = 0;
+    for (const c of changes) {
+      const one = JSON.stringify(c);
+      const bytes = Buffer.byteLength(one) + 1;
+      if (parts.length && size + bytes > MAX_NOTIFY_BATCH) {
+        close(parts);
+        parts = [];
+        size = 0;
+      }
+      parts.push(one);
+      size += bytes;
+    }
+    if (parts.length) close(parts);
+    return out;
+  }
+
+  /**
    * A NOTIFY payload. Our own are skipped: they were invalidated right after commit, and their echo arrives
    * later, when a read may already have cached the new answer (dropping it would cost a query, and during a
    * storage outage the answer itself).
    */
   applyChange(payload: string) {
-    let parsed: (Change & { origin?: string }) | undefined;
+    let parsed: (Change & { origin?: string; batch?: Change[] }) | undefined;
     try {
-      parsed = JSON.parse(payload) as Change & { origin?: string };
+      parsed = JSON.parse(payload) as Change & { origin?: string; batch?: Change[] };
     } catch {
       return; // not ours
     }
     if (parsed.origin === this.origin) return;
+    if (Array.isArray(parsed.batch)) {
+      for (const c of parsed.batch) this.invalidate(c);
+      return;
+    }
     delete parsed.origin;
     this.invalidate(parsed);
   }

@@ -1,39 +1,70 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
-import { CHANGES_CHANNEL, type Executor } from '@/lib/db/client';
+import { sql, type SQL } from 'drizzle-orm';
+import { CHANGES_CHANNEL, rowsOf, type Executor } from '@/lib/db/client';
 import type { App } from './app';
 import type { Change } from './cache';
 import { bindChainKey } from './chain-key';
 
+/** What a transaction's work gets besides the transaction itself. */
+export interface TxTools {
+  /** Reports a change: NOTIFYed inside the transaction, forgotten by this instance's caches after commit. */
+  changed: (c: Change) => void;
+  /** Sends the changes reported so far, in one statement. */
+  notifyNow: () => Promise<void>;
+  /**
+   * Sends the changes reported so far, then runs `query` as the transaction's last statement and answers
+   * its rows; the commit follows as soon as the work returns. A writer ends with its audit insert this way:
+   * that insert takes the audit chain's lock (migrations 0003, 0013), held until commit, and every other
+   * writer queues on it. Nothing may run in the transaction after it (refused).
+   */
+  finish: <R>(query: SQL) => Promise<R[]>;
+}
+
 /**
  * Runs `work` in one transaction; the changes it reports are NOTIFYed inside it (delivered to other
- * instances on commit) and forgotten by this instance's caches right after commit. `notifyNow` sends the
- * changes reported so far, in one statement: a writer calls it right before its audit insert, because that
- * insert takes the audit chain's lock (migration 0003), held until commit, and nothing else should wait
- * under it.
+ * instances on commit) and forgotten by this instance's caches right after commit.
  */
 export async function inTransaction<T>(
   app: App,
-  work: (tx: Executor, changed: (c: Change) => void, notifyNow: () => Promise<void>) => Promise<T>,
+  work: (tx: Executor, changed: (c: Change) => void, notifyNow: () => Promise<void>, tools: TxTools) => Promise<T>,
 ): Promise<T> {
   const changes: Change[] = [];
   const result = await app.db.transaction(async (tx) => {
     bindChainKey(tx, app.secrets);
     let sent = 0;
+    let finished = false;
     const notifyNow = async () => {
+      if (finished) throw new Error('the transaction has committed: nothing may run in it after finish()');
       const fresh = dedupe(changes.slice(sent));
       sent = changes.length;
-      if (fresh.length) await tx.execute(sql`select ${sql.join(fresh.map((c) => sql`pg_notify(${CHANGES_CHANNEL}, ${app.caches.notification(c)})`), sql`, `)}`);
+      await notifyAll(tx, app.caches.notifications(fresh));
     };
-    const out = await work(tx, (c) => changes.push(c), notifyNow);
-    await notifyNow();
+    const changed = (c: Change) => void changes.push(c);
+    const finish = async <R>(query: SQL) => {
+      await notifyNow();
+      finished = true;
+      return rowsOf<R>(await tx.execute(query));
+    };
+    const out = await work(tx, changed, notifyNow, { changed, notifyNow, finish });
+    if (!finished) await notifyNow();
     return out;
   });
   for (const c of dedupe(changes)) app.caches.invalidate(c);
   return result;
 }
 
-function dedupe(changes: Change[]): Change[] {
+/** One statement for any number of NOTIFY payloads (Caches.notifications packs many changes in each). */
+export async function notifyAll(tx: Executor, payloads: string[]) {
+  if (payloads.length === 0) return;
+  const list = sql.join(
+    payloads.map((p) => sql`(${p})`),
+    sql`, `,
+  );
+  await tx.execute(sql`select count(pg_notify(${CHANGES_CHANNEL}, v.p)) from (values ${list}) as v(p)`);
+}
+
+/** One change per value, flag row or kind: a bulk that reports a value twice notifies it once. */
+export function dedupe(changes: Change[]): Change[] {
   const seen = new Set<string>();
   return changes.filter((c) => {
     const k = c.type === 'value' ? `v:${c.key}:${c.scopeId}` : c.type === 'flag' ? `f:${c.key}:${c.scopeId ?? ''}` : c.type;

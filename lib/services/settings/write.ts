@@ -96,7 +96,7 @@ export async function applyWrites(app: App, principal: Principal, ops: WriteOp[]
   if (ops.length === 0) return { results: [], errors: [] };
   rejectDuplicates(ops);
   const registry = await getRegistry(app);
-  return inTransaction(app, async (tx, changed: (c: Change) => void, notifyNow) => {
+  return inTransaction(app, async (tx, changed: (c: Change) => void, _notifyNow, { finish }) => {
     const { accepted, errors } = await acceptAll(app, tx, principal, registry, ops, opts);
     await checkCrossField(app, tx, registry.definitions, accepted);
     const stored: Stored[] = [];
@@ -105,9 +105,9 @@ export async function applyWrites(app: App, principal: Principal, ops: WriteOp[]
       stored.push(s);
       changed({ type: 'value', key: s.result.key, scopeId: s.result.scope, version: s.result.version, by: ctx.actor.name ?? undefined });
     }
-    // the audit insert last: it takes the audit chain's lock, held until commit
-    await notifyNow();
-    const rows = await appendAudit(tx, ctx, stored.map((s) => s.audit));
+    // the audit insert last, the COMMIT right behind it (finish sends the NOTIFYs first): it takes the
+    // audit chain's lock, held until commit
+    const rows = await appendAudit(tx, ctx, stored.map((s) => s.audit), finish);
     return { results: stored.map((s, i) => ({ ...s.result, audit: toAuditEntry(rows[i]) })), errors };
   });
 }
