@@ -4,6 +4,7 @@ import { isCidr } from '@/lib/engine/cidr';
 import { checkJsonSchema, compileRegExp, jsonSchemaProblems } from '@/lib/engine/json-schema';
 import { conflictingKey, FORBIDDEN_KEYS } from '@/lib/engine/document';
 import { validateValue } from '@/lib/engine/value-schema';
+import { checkCrossFieldRules, unknownRuleNames } from '@/lib/engine/cross-field';
 import { flagRuleProblems } from '@/lib/engine/flags';
 import { ZCreateFlag } from '@/lib/schemas/flags';
 import { CATALOGS, catalogNames, getCatalog } from './index';
@@ -211,9 +212,11 @@ describe.each(Object.values(CATALOGS).map((c) => [c.name, c] as [string, Catalog
         expect(byKey.has(dep), `${d.key} dependsOn ${dep}`).toBe(true);
         expect(dep).not.toBe(d.key);
       }
+      expect(unknownRuleNames(d, (k) => byKey.has(k)), `${d.key}: unknown rules`).toEqual([]);
       for (const rule of d.validation?.rules ?? []) {
         const parts = ruleParts(rule);
-        expect(parts, `${d.key}: unknown rule ${rule}`).not.toBeNull();
+        // a rule about the setting's own value (e.g. "schedule"): checked by the engine, names no other key
+        if (!parts) continue;
         const other = byKey.get(parts!.key);
         expect(other, `${d.key}: rule ${rule} names a missing key`).toBeDefined();
         expect(NUMERIC_TYPES.has(d.type), `${d.key}: rule on a non-numeric setting`).toBe(true);
@@ -250,9 +253,11 @@ describe.each(Object.values(CATALOGS).map((c) => [c.name, c] as [string, Catalog
   it('has defaults that satisfy the cross-field rules together', () => {
     for (const d of defs)
       for (const rule of d.validation?.rules ?? []) {
-        const { op, key } = ruleParts(rule)!;
-        expect(compare(op, d.defaultValue as number, byKey.get(key)!.defaultValue as number), `${d.key} ${rule}`).toBe(true);
+        const parts = ruleParts(rule);
+        if (parts) expect(compare(parts.op, d.defaultValue as number, byKey.get(parts.key)!.defaultValue as number), `${d.key} ${rule}`).toBe(true);
       }
+    const defaults = new Map(defs.map((d) => [d.key, d.defaultValue]));
+    expect(checkCrossFieldRules(defs, [...defaults.keys()], (k) => defaults.get(k))).toEqual([]);
   });
 
   it('has feature flags that a POST /flags would accept, with unique keys', () => {
