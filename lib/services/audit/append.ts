@@ -12,7 +12,7 @@ const BATCH = 20_000;
 
 /**
  * Appends entries to the chain. Call inside the transaction of the change they record. The database
- * assigns ids and links each row to its predecessor (migration 0013: the chain lock and head once per
+ * assigns ids and links each row to its predecessor (migration 0014: the chain lock and head once per
  * transaction), in this same round trip. With `finish` (inTransaction's), the last INSERT is the
  * transaction's last statement, the COMMIT right behind it: nothing may run in the transaction after.
  */

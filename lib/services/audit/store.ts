@@ -28,7 +28,7 @@ export type AuditInsertRow = AuditBody & { bodyHash: string };
 /**
  * One INSERT for many rows: they travel as one jsonb parameter unpacked by the server (several times faster
  * than thousands of bound parameters), inserted in the given order; the chain trigger (migrations 0006,
- * 0013) links each with the HMAC pads in mac_key and clears them. Answers `id`, `prev_hash`, `hash`.
+ * 0014) links each with the HMAC pads in mac_key and clears them. Answers `id`, `prev_hash`, `hash`.
  */
 export function auditInsertStatement(rows: AuditInsertRow[], chain: { id: string; pads: string }): SQL {
   const json = JSON.stringify(

@@ -14,7 +14,7 @@ export interface TxTools {
   /**
    * Sends the changes reported so far, then runs `query` as the transaction's last statement and answers
    * its rows; the commit follows as soon as the work returns. A writer ends with its audit insert this way:
-   * that insert takes the audit chain's lock (migrations 0003, 0013), held until commit, and every other
+   * that insert takes the audit chain's lock (migrations 0003, 0014), held until commit, and every other
    * writer queues on it. Nothing may run in the transaction after it (refused).
    */
   finish: <R>(query: SQL) => Promise<R[]>;
