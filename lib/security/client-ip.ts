@@ -26,24 +26,29 @@ export function stampPeer(req: { headers: Record<string, string | string[] | und
 
 const unmap = (ip: string) => (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
 
-let cached: { raw: string; list: BlockList } | null = null;
+let cached: { raw: string; list: BlockList | null } | null = null;
 
-/** TRUSTED_PROXIES as a lookup (re-read when the variable changes, which only tests do). */
-function trusted(): BlockList {
+/** TRUSTED_PROXIES as a lookup, null when it lists none (re-read when the variable changes, which only tests do). */
+function trusted(): BlockList | null {
   const raw = process.env.TRUSTED_PROXIES ?? '';
   if (cached?.raw === raw) return cached.list;
-  const list = new BlockList();
-  for (const entry of readEnv().trustedProxies) {
+  const entries = readEnv().trustedProxies;
+  const list = entries.length ? new BlockList() : null;
+  for (const entry of entries) {
     const [address, prefix] = entry.split('/');
     const type = isIP(address) === 4 ? 'ipv4' : 'ipv6';
-    if (prefix === undefined) list.addAddress(unmap(address), type);
-    else list.addSubnet(address, Number(prefix), type);
+    if (prefix === undefined) list!.addAddress(unmap(address), type);
+    else list!.addSubnet(address, Number(prefix), type);
   }
   cached = { raw, list };
   return list;
 }
 
-const isTrusted = (ip: string) => trusted().check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6');
+// BlockList.check builds a SocketAddress per call (~7 % of an OFREP bulk request's CPU): skipped when no proxy is trusted
+const isTrusted = (ip: string) => {
+  const list = trusted();
+  return list !== null && list.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6');
+};
 
 /** The peer address server.ts stamped, or null (not stamped by this process). */
 export function peerAddress(get: (name: string) => string | null | undefined): string | null {
