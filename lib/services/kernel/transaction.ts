@@ -50,8 +50,9 @@ export async function inTransaction<T>(
     if (!finished) await notifyNow();
     return out;
   });
-  if (finished && app.database.kind === 'postgres') await app.db.execute(FLUSH);
   for (const c of dedupe(changes)) app.caches.invalidate(c);
+  // after the caches: a flush that fails (storage gone) must not leave them holding what the commit replaced
+  if (finished && app.database.kind === 'postgres') await app.db.execute(FLUSH);
   return result;
 }
 
