@@ -11,13 +11,14 @@ export const FANOUT_SUBSCRIBERS = 1000;
 const PER_TOKEN = 20;
 const CHANGES = 5;
 
-interface Subscriber {
+export interface Subscriber {
   req: http.ClientRequest;
   /** Resolves with the time the chunk holding `needle` arrived. */
   got(needle: string): Promise<number>;
 }
 
-function subscribe(baseUrl: string, token: string, key: string): Promise<Subscriber> {
+/** One raw SSE subscriber of `key` (shared with tests/integration/stream-load.test.ts). */
+export function subscribe(baseUrl: string, token: string, key: string): Promise<Subscriber> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${baseUrl}/api/v1/stream?keys=${key}`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubOf } from '@/lib/services/stream/hub';
+import { subscribe, type Subscriber } from '../../scripts/bench/fanout';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { expectStatus } from './support';
 
@@ -24,29 +25,10 @@ afterAll(async () => {
   await s?.close();
 });
 
-interface Listener {
-  got: (needle: string) => Promise<number>;
-}
-
-function openRaw(token: string): Promise<Listener> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${s.url}/api/v1/stream?keys=catering.bufferPercentage`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
-      let buf = '';
-      let waiting: { needle: string; done: (t: number) => void } | null = null;
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf = (buf + chunk).slice(-4096);
-        if (waiting && buf.includes(waiting.needle)) {
-          waiting.done(performance.now());
-          waiting = null;
-        }
-      });
-      resolve({ got: (needle) => new Promise((done) => (buf.includes(needle) ? done(performance.now()) : (waiting = { needle, done }))) });
-    });
-    req.on('error', reject);
-    sockets.push(req);
-  });
+async function openRaw(token: string): Promise<Subscriber> {
+  const sub = await subscribe(s.url, token, 'catering.bufferPercentage');
+  sockets.push(sub.req);
+  return sub;
 }
 
 describe('1,000 open streams on one instance', () => {
@@ -54,7 +36,7 @@ describe('1,000 open streams on one instance', () => {
     const tokens: string[] = [];
     for (let i = 0; i < STREAMS / PER_TOKEN; i++) tokens.push(expectStatus(await s.api('POST', '/api/v1/tokens', { token: admin, body: { name: `load ${i}` } }), 201).token);
     const before = process.memoryUsage();
-    const listeners: Listener[] = [];
+    const listeners: Subscriber[] = [];
     for (let i = 0; i < STREAMS; i += 50) {
       const batch = Array.from({ length: 50 }, (_, j) => openRaw(tokens[Math.floor((i + j) / PER_TOKEN)]));
       listeners.push(...(await Promise.all(batch)));
