@@ -130,7 +130,15 @@ export interface CounterKey {
   day: string;
 }
 
-const keyTuple = (k: Omit<CounterKey, 'day'>) => sql`(${k.provider}, ${k.scopeId}, ${k.period}, ${k.windowStart.toISOString()}::timestamptz)`;
+/**
+ * A sync's counters and allowances travel as one jsonb parameter (jsonb_to_recordset), not a VALUES list of
+ * 4–9 bound parameters per row: with a few hundred counters per sync, building and binding those lists
+ * was most of the sync's CPU, in blocks long enough to delay the requests around them. The statement text
+ * stays the same from sync to sync.
+ */
+const keysJson = (keys: Omit<CounterKey, 'day'>[]) => JSON.stringify(keys.map((k, i) => ({ i, p: k.provider, s: k.scopeId, pe: k.period, w: k.windowStart.toISOString() })));
+const KEYS = sql.raw(`as k(i int, p text, s text, pe text, w timestamptz)`);
+const KEY_MATCH = (t: string) => sql.raw(`${t}.provider = k.p and ${t}.scope_id = k.s and ${t}.period = k.pe and ${t}.window_start = k.w`);
 
 /**
  * Locks the counters of a metering batch for the rest of the caller's transaction. Callers pass the keys
@@ -142,10 +150,11 @@ const keyTuple = (k: Omit<CounterKey, 'day'>) => sql`(${k.provider}, ${k.scopeId
  */
 export async function lockCounters(tx: Executor, keys: CounterKey[]): Promise<{ rows: LockedCounter[]; created: LockedCounter[] }> {
   if (keys.length === 0) return { rows: [], created: [] };
-  const values = keys.map((k) => sql`(${k.provider}, ${k.scopeId}, ${k.period}, ${k.windowStart.toISOString()}::timestamptz, ${k.day})`);
+  const json = JSON.stringify(keys.map((k, i) => ({ i, p: k.provider, s: k.scopeId, pe: k.period, w: k.windowStart.toISOString(), d: k.day })));
   const created = rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
-      insert into model_usage (provider, scope_id, period, window_start, day) values ${sql.join(values, sql`, `)}
+      insert into model_usage (provider, scope_id, period, window_start, day)
+      select k.p, k.s, k.pe, k.w, k.d from jsonb_to_recordset(${json}::jsonb) as k(i int, p text, s text, pe text, w timestamptz, d text) order by k.i
       on conflict (provider, scope_id, period, window_start) do nothing
       returning provider, scope_id, period, window_start, requests, tokens, cost_micros`),
   ).map(toLocked);
@@ -155,10 +164,10 @@ export async function lockCounters(tx: Executor, keys: CounterKey[]): Promise<{ 
 async function selectForUpdate(tx: Executor, keys: Omit<CounterKey, 'day'>[]) {
   return rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
-      select provider, scope_id, period, window_start, requests, tokens, cost_micros from model_usage
-      where (provider, scope_id, period, window_start) in (${sql.join(keys.map(keyTuple), sql`, `)})
-      order by provider, scope_id, period, window_start
-      for update`),
+      select u.provider, u.scope_id, u.period, u.window_start, u.requests, u.tokens, u.cost_micros
+      from model_usage u join jsonb_to_recordset(${keysJson(keys)}::jsonb) ${KEYS} on ${KEY_MATCH('u')}
+      order by u.provider, u.scope_id, u.period, u.window_start
+      for update of u`),
   );
 }
 
@@ -168,23 +177,21 @@ const toLocked = (r: Record<string, unknown>): LockedCounter => ({ ...toCounter(
 /** Removes counters this transaction created that nothing was added to (a refused usage writes nothing). */
 export async function dropCounters(tx: Executor, keys: Omit<CounterKey, 'day'>[]): Promise<void> {
   if (keys.length === 0) return;
-  await tx.execute(sql`delete from model_usage where (provider, scope_id, period, window_start) in (${sql.join(keys.map(keyTuple), sql`, `)})`);
+  await tx.execute(sql`delete from model_usage u using jsonb_to_recordset(${keysJson(keys)}::jsonb) ${KEYS} where ${KEY_MATCH('u')}`);
 }
 
 /** Adds each batch total to its (locked) counter, in one statement. */
 export async function addToCounters(tx: Executor, adds: (CounterKey & { requests: number; tokens: number; costMicros: number })[]): Promise<void> {
   if (adds.length === 0) return;
-  const values = adds.map(
-    (a) => sql`(${a.provider}, ${a.scopeId}, ${a.period}, ${a.windowStart.toISOString()}::timestamptz, ${a.requests}::bigint, ${a.tokens}::bigint, ${a.costMicros}::bigint)`,
-  );
+  const json = JSON.stringify(adds.map((a) => ({ p: a.provider, s: a.scopeId, pe: a.period, w: a.windowStart.toISOString(), r: a.requests, t: a.tokens, c: a.costMicros })));
   await tx.execute(sql`
     update model_usage as u set
-      requests = u.requests + v.requests,
-      tokens = u.tokens + v.tokens,
-      cost_micros = u.cost_micros + v.cost_micros,
+      requests = u.requests + k.r,
+      tokens = u.tokens + k.t,
+      cost_micros = u.cost_micros + k.c,
       updated_at = now()
-    from (values ${sql.join(values, sql`, `)}) as v(provider, scope_id, period, window_start, requests, tokens, cost_micros)
-    where u.provider = v.provider and u.scope_id = v.scope_id and u.period = v.period and u.window_start = v.window_start`);
+    from jsonb_to_recordset(${json}::jsonb) as k(p text, s text, pe text, w timestamptz, r bigint, t bigint, c bigint)
+    where ${KEY_MATCH('u')}`);
 }
 
 /** Current counters of the given windows (zero rows: nothing used yet). */
@@ -224,8 +231,8 @@ export async function allowancesOf(tx: Executor, keys: Omit<CounterKey, 'day'>[]
   if (keys.length === 0) return [];
   const rows = rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
-      select provider, scope_id, period, window_start, instance, requests, tokens, cost_micros, expires_at < now() as expired
-      from model_usage_allowances where (provider, scope_id, period, window_start) in (${sql.join(keys.map(keyTuple), sql`, `)})`),
+      select a.provider, a.scope_id, a.period, a.window_start, a.instance, a.requests, a.tokens, a.cost_micros, a.expires_at < now() as expired
+      from model_usage_allowances a join jsonb_to_recordset(${keysJson(keys)}::jsonb) ${KEYS} on ${KEY_MATCH('a')}`),
   );
   return rows.map((r) => ({ ...toLocked(r), instance: String(r.instance), expired: r.expired === true }));
 }
@@ -233,20 +240,21 @@ export async function allowancesOf(tx: Executor, keys: Omit<CounterKey, 'day'>[]
 /** Sets this instance's allowances (absolute amounts) with a lease of `leaseMs` from now. */
 export async function saveAllowances(tx: Executor, instance: string, rows: (Omit<CounterKey, 'day'> & { requests: number; tokens: number; costMicros: number })[], leaseMs: number) {
   if (rows.length === 0) return;
-  const values = rows.map(
-    (a) => sql`(${a.provider}, ${a.scopeId}, ${a.period}, ${a.windowStart.toISOString()}::timestamptz, ${instance}, ${a.requests}::bigint, ${a.tokens}::bigint, ${a.costMicros}::bigint, now() + ${leaseMs}::int * interval '1 millisecond')`,
-  );
+  const json = JSON.stringify(rows.map((a) => ({ p: a.provider, s: a.scopeId, pe: a.period, w: a.windowStart.toISOString(), r: a.requests, t: a.tokens, c: a.costMicros })));
   await tx.execute(sql`
     insert into model_usage_allowances (provider, scope_id, period, window_start, instance, requests, tokens, cost_micros, expires_at)
-    values ${sql.join(values, sql`, `)}
+    select k.p, k.s, k.pe, k.w, ${instance}, k.r, k.t, k.c, now() + ${leaseMs}::int * interval '1 millisecond'
+    from jsonb_to_recordset(${json}::jsonb) as k(p text, s text, pe text, w timestamptz, r bigint, t bigint, c bigint)
     on conflict (provider, scope_id, period, window_start, instance) do update set
       requests = excluded.requests, tokens = excluded.tokens, cost_micros = excluded.cost_micros, expires_at = excluded.expires_at`);
 }
 
 export async function deleteAllowances(tx: Executor, rows: (Omit<CounterKey, 'day'> & { instance: string })[]) {
   if (rows.length === 0) return;
-  const tuples = rows.map((k) => sql`(${k.provider}, ${k.scopeId}, ${k.period}, ${k.windowStart.toISOString()}::timestamptz, ${k.instance})`);
-  await tx.execute(sql`delete from model_usage_allowances where (provider, scope_id, period, window_start, instance) in (${sql.join(tuples, sql`, `)})`);
+  const json = JSON.stringify(rows.map((k) => ({ p: k.provider, s: k.scopeId, pe: k.period, w: k.windowStart.toISOString(), n: k.instance })));
+  await tx.execute(sql`
+    delete from model_usage_allowances a using jsonb_to_recordset(${json}::jsonb) as k(p text, s text, pe text, w timestamptz, n text)
+    where ${KEY_MATCH('a')} and a.instance = k.n`);
 }
 
 // ------------------------------------------------------------------ backup seam
