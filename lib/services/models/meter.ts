@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Limits } from '@/lib/engine/models/quota';
 import type { App } from '../kernel/app';
-import { freeze, IDLE_MS, isZero, keyOf, LEASE_MS, newSlot, plus, SYNC_MS, type Admission, type Meter, type MeterCall, type Slot } from './slots';
+import { freeze, IDLE_MS, isZero, LEASE_MS, newSlot, plus, SYNC_MS, type Admission, type Meter, type MeterCall, type Slot } from './slots';
 import { syncOnce } from './sync';
 
 export type { Admission, MeterCall, Refusal } from './slots';
@@ -54,14 +54,13 @@ function admitFast(m: Meter, call: MeterCall, now: number): Admission | null {
   if (m.closed || !call.targets.some((t) => t.limits)) return null;
   const slots: Slot[] = [];
   for (const t of call.targets) {
-    const key = keyOf(call.provider, t);
-    let s = m.slots.get(key);
+    let s = m.slots.get(t.slot);
     if (t.limits) {
       if (!s || !s.open || now >= s.deadline || !sameLimits(s.limits, t.limits)) return null;
       if (call.delta.requests > s.room.requests || call.delta.tokens > s.room.tokens || call.delta.cost > s.room.cost) return null;
     } else if (!s) {
       s = newSlot(call.provider, t);
-      m.slots.set(key, s);
+      m.slots.set(t.slot, s);
     }
     slots.push(s!);
   }

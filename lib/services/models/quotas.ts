@@ -6,7 +6,7 @@ import type { ScopeRef } from '@/lib/engine/types';
 import type { TQuotaStatus } from '@/lib/schemas/models';
 import type { App } from '../kernel/app';
 import { flushMetering } from './meter';
-import type { WindowTarget } from './slots';
+import { keyOf, type WindowTarget } from './slots';
 import { authorizedPath } from './read';
 import { modelState, type ModelState } from './state';
 import { dailyHistory, readCounters, type CounterValue } from './store';
@@ -35,12 +35,28 @@ function cachedWindow(period: Period, at: Date, timeZone: string) {
   return fresh;
 }
 
+/** Targets by model state, provider and scope: the state is replaced on every model or scope change. */
+const targetMemo = new WeakMap<ModelState, Map<string, { targets: readonly WindowTarget[]; from: number; until: number }>>();
+
 /**
  * The counters of a usage at `path[0]`: a day and a month for the scope and each ancestor (usage counts
  * against every quota above it), in the time zone of that scope's quota (UTC without one). Sorted by
- * scope and period: the lock order every concurrent usage shares.
+ * scope and period: the lock order every concurrent usage shares. Computed once per model state and
+ * window (the metering hot path asks for the same targets thousands of times a second); read-only.
  */
-export function counterTargets(state: ModelState, provider: string, path: ScopeRef[], at: Date): WindowTarget[] {
+export function counterTargets(state: ModelState, provider: string, path: ScopeRef[], at: Date): readonly WindowTarget[] {
+  let byKey = targetMemo.get(state);
+  if (!byKey) targetMemo.set(state, (byKey = new Map()));
+  const memoKey = `${provider}|${path[0].scopeId}`;
+  const t = at.getTime();
+  const hit = byKey.get(memoKey);
+  if (hit && t >= hit.from && t < hit.until) return hit.targets;
+  const targets = buildTargets(state, provider, path, at);
+  byKey.set(memoKey, { targets, from: Math.max(...targets.map((x) => x.windowStart.getTime())), until: Math.min(...targets.map((x) => x.resetsAt.getTime())) });
+  return targets;
+}
+
+function buildTargets(state: ModelState, provider: string, path: ScopeRef[], at: Date): WindowTarget[] {
   const rows = state.configs.get(provider);
   const targets: WindowTarget[] = [];
   for (const { scopeId } of path) {
@@ -50,6 +66,7 @@ export function counterTargets(state: ModelState, provider: string, path: ScopeR
       const { start, resetsAt, day } = cachedWindow(period, at, timeZone);
       const limits = inMicros(quota?.[period]);
       targets.push({
+        slot: keyOf(provider, { scopeId, period, windowStart: start }),
         scopeId,
         period,
         windowStart: start,

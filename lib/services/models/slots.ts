@@ -8,6 +8,8 @@ import type { CounterKey, CounterTarget } from './store';
 
 /** A counter a usage at some scope adds to: its window, and the limits there in counter units. */
 export interface WindowTarget extends CounterTarget {
+  /** This counter's key in the meter's slots (keyOf), computed once with the target. */
+  slot: string;
   resetsAt: Date;
   quota: TQuota | null;
   /** Limits with cost in micro-units, like the counters. */
@@ -17,7 +19,7 @@ export interface WindowTarget extends CounterTarget {
 export interface MeterCall {
   provider: string;
   /** The counters of the usage's scope and every ancestor (quotas.ts counterTargets). */
-  targets: WindowTarget[];
+  targets: readonly WindowTarget[];
   delta: Amounts;
   ctx: ChangeContext;
   /** The audit entries of the thresholds this usage crossed (none: nothing audited). */
@@ -36,8 +38,12 @@ export type Admission =
   | { ok: true; after: Amounts[]; crossed: { target: WindowTarget; crossing: Crossing }[] }
   | { ok: false; refusal: Refusal };
 
-/** How often admitted usage is settled and allowances renewed. */
-export const SYNC_MS = 10;
+/**
+ * How often admitted usage is settled and allowances renewed (a call that needs an exact decision wakes the
+ * loop at once). Each sync is a transaction over every counter in use: at 10 ms they took a fifth of the
+ * server's CPU and half of PostgreSQL's at 1,000 usages/s, for counters other instances see 40 ms sooner.
+ */
+export const SYNC_MS = 50;
 /** An allowance's lease: renewed at every sync; past it, other instances charge it in full. */
 export const LEASE_MS = 1_000;
 /** An allowance nobody used for this long is given back. */

@@ -87,7 +87,7 @@ export async function syncOnce(app: App, m: Meter, now: number) {
 
 /** Takes what was admitted and frozen so far; idle allowances (and all, at shutdown) are frozen to be given back. */
 function snapshot(m: Meter, waiting: Waiting[], now: number): Map<string, Snap> {
-  const touched = new Set(waiting.flatMap((w) => w.call.targets.map((t) => keyOf(w.call.provider, t))));
+  const touched = new Set(waiting.flatMap((w) => w.call.targets.map((t) => t.slot)));
   const snaps = new Map<string, Snap>();
   for (const [k, s] of m.slots) {
     if (s.open && (m.closed || now >= s.deadline || (now - s.lastUsed > IDLE_MS && !touched.has(k)))) freeze(s);
@@ -109,7 +109,7 @@ function lockOrder(snaps: Map<string, Snap>, waiting: Waiting[]): [string, Count
   const keys = new Map<string, CounterKey>();
   for (const [k, sn] of snaps) keys.set(k, sn.slot.key);
   for (const { call } of waiting) {
-    for (const t of call.targets) keys.set(keyOf(call.provider, t), { provider: call.provider, scopeId: t.scopeId, period: t.period, windowStart: t.windowStart, day: t.day });
+    for (const t of call.targets) keys.set(t.slot, { provider: call.provider, scopeId: t.scopeId, period: t.period, windowStart: t.windowStart, day: t.day });
   }
   return [...keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -164,7 +164,7 @@ function splitAllowances(rows: AllowanceRow[], instance: string, charge: (k: str
  */
 function decideCall(w: Waiting, used: Map<string, Amounts>, taken: (k: string) => Amounts, now: number): Decision {
   const { call } = w;
-  const keys = call.targets.map((t) => keyOf(call.provider, t));
+  const keys = call.targets.map((t) => t.slot);
   const before = keys.map((k) => used.get(k) ?? ZERO);
   const late = w.deferredSince !== undefined && now - w.deferredSince > PATIENCE_MS;
   for (const [i, t] of call.targets.entries()) {
@@ -194,7 +194,7 @@ function planGrants(m: Meter, snaps: Map<string, Snap>, waiting: Waiting[], deci
   for (const [k, sn] of snaps) if (sn.demand && sn.slot.limits) wanted.set(k, { key: sn.slot.key, limits: sn.slot.limits, last: sn.slot.lastDelta });
   waiting.forEach(({ call }, i) => {
     for (const t of call.targets) {
-      const k = keyOf(call.provider, t);
+      const k = t.slot;
       if (decisions[i] === 'defer') blocked.add(k);
       if (t.limits) wanted.set(k, { key: { provider: call.provider, scopeId: t.scopeId, period: t.period, windowStart: t.windowStart, day: t.day }, limits: t.limits, last: call.delta });
     }

@@ -14,8 +14,23 @@ import { meter, type Refusal } from './meter';
 import { allowedAt, authorizedPath, resolveAt } from './read';
 import { auditKey, modelState, providerOr404, type ModelState } from './state';
 
-/** The resolved configuration, if the provider may be used at the path: active, and not excluded by a restriction. */
+/** Usable configurations by model state (replaced on every model or scope change), provider and scope. */
+const usableMemo = new WeakMap<ModelState, Map<string, ResolvedModelConfig>>();
+
+/**
+ * The resolved configuration, if the provider may be used at the path: active, and not excluded by a
+ * restriction. Resolved once per model state: every metered call asks again. Read-only.
+ */
 export function usableConfig(state: ModelState, provider: ProviderDescriptor, path: ScopeRef[]): ResolvedModelConfig {
+  let byKey = usableMemo.get(state);
+  if (!byKey) usableMemo.set(state, (byKey = new Map()));
+  const memoKey = `${provider.id}|${path[0].scopeId}`;
+  let resolved = byKey.get(memoKey);
+  if (!resolved) byKey.set(memoKey, (resolved = checkUsable(state, provider, path)));
+  return resolved;
+}
+
+function checkUsable(state: ModelState, provider: ProviderDescriptor, path: ScopeRef[]): ResolvedModelConfig {
   const { allowed, restrictedAt } = allowedAt(state, path);
   if (allowed !== null && !allowed.includes(provider.id)) {
     fail('MODEL_PROVIDER_NOT_ALLOWED', `"${path[0].scopeId}" may not use ${provider.label}: "${restrictedAt}" allows only ${allowed.join(', ') || 'no provider'}`, 'provider');
