@@ -3,6 +3,7 @@
  * autocannon's own latency histogram has 1 ms resolution, so latencies are recorded here from its
  * `response` events (hrtime-based, fractional ms) and percentiles are computed exactly.
  */
+import http from 'node:http';
 import autocannon from 'autocannon';
 
 export interface NextRequest {
@@ -76,7 +77,10 @@ const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[
 /** A warm-up run (discarded), then the measured run. */
 export async function measure(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupS > 0) await runOnce(spec, spec.warmupS);
-  const run = await runOnce(spec, spec.durationS);
+  return summarize(await runOnce(spec, spec.durationS));
+}
+
+function summarize(run: RawRun): LoadResult {
   const sorted = Float64Array.from(run.latencies).sort();
   const non2xx = Object.entries(run.statusCodes).reduce((n, [code, c]) => (code.startsWith('2') ? n : n + c), 0);
   return {
@@ -92,4 +96,69 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
     non2xx,
     statusCodes: run.statusCodes,
   };
+}
+
+/**
+ * An open-loop run at a fixed offered rate (wrk2-style): request i is due at start + i/rate, whether or not
+ * earlier ones have been answered, over at most `connections` keep-alive connections (a request waits for a
+ * free one). Its latency counts from when it was due, so a server that falls behind shows it in full (no
+ * coordinated omission). autocannon's own rate limit sends each second's quota in a burst, which measures
+ * saturation again; this spreads requests evenly.
+ */
+async function runAtRate(spec: LoadSpec, rate: number, durationS: number): Promise<RawRun> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
+  const url = new URL(spec.baseUrl);
+  const headers: Record<string, string> = { authorization: spec.authorization ?? `Bearer ${spec.token}` };
+  if (spec.method !== 'GET') headers['content-type'] = 'application/json';
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let errors = 0;
+  let sent = 0;
+  let inFlight = 0;
+  const total = Math.round(rate * durationS);
+  const start = performance.now();
+  const interval = 1000 / rate;
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      if (sent === total && inFlight === 0) resolve();
+    };
+    const send = (due: number) => {
+      const next = spec.next();
+      inFlight++;
+      const req = http.request(
+        { host: url.hostname, port: url.port, path: next.path, method: spec.method, agent, headers: next.body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(next.body)) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - due);
+            statusCodes[res.statusCode!] = (statusCodes[res.statusCode!] ?? 0) + 1;
+            inFlight--;
+            finish();
+          });
+        },
+      );
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        errors++;
+        inFlight--;
+        finish();
+      });
+      req.end(next.body);
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) send(start + sent++ * interval);
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+      else finish();
+    };
+    tick();
+  });
+  agent.destroy();
+  return { latencies, statusCodes, errors, durationS: (performance.now() - start) / 1000 };
+}
+
+/** A warm-up and a measured run at a fixed offered rate (runAtRate). */
+export async function measureAtRate(spec: LoadSpec, rate: number): Promise<LoadResult> {
+  if (spec.warmupS > 0) await runAtRate(spec, rate, spec.warmupS);
+  return summarize(await runAtRate(spec, rate, spec.durationS));
 }
