@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import { auditLog } from '@/lib/db/schema';
+import { appendAudit } from '@/lib/services/audit/append';
+import type { ChangeContext } from '@/lib/services/audit/types';
+import { inTransaction } from '@/lib/services/kernel/transaction';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
 import { createScopes, expectStatus, WORLD } from './support';
 
@@ -16,6 +19,7 @@ const KEYS = Array.from({ length: 12 }, (_, i) => `bulk.k${String(i).padStart(2,
 /** Written by PUTs only, so a concurrent import's diff (If-Match) does not change under it. */
 const PUT_KEYS = ['bulk.p0', 'bulk.p1', 'bulk.p2', 'bulk.p3'];
 const SCOPES = ['global', ...WORLD.map((w) => w.id)];
+const CTX: ChangeContext = { actor: { id: null, name: 'audit test', role: null }, source: 'api', ip: null };
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -78,6 +82,33 @@ describe('a bulk write in the audit chain', () => {
   });
 
   // last: it tampers with the log (as a superuser who switched the trigger off) and leaves it broken
+  it('hashes and inserts a bulk of several INSERTs side by side, chained in the order the entries were given', async () => {
+    // 5,000 entries per INSERT: 11,500 make three, the next hashed while the database inserts the one before
+    const entries = Array.from({ length: 11_500 }, (_, i) => ({ action: 'setting.set', key: KEYS[i % KEYS.length], scopeId: 'global', newValue: i, reason: 'batches', version: i + 1 }));
+    const rows = await inTransaction(s.app, (tx, _changed, _notify, { finish }) => appendAudit(tx, { ...CTX, changeSetId: 'cs_batches' }, entries, finish));
+    expect(rows.map((r) => r.newValue)).toEqual(entries.map((e) => e.newValue));
+    const stored = await chainOf('cs_batches');
+    expect(stored.map((r) => r.id)).toEqual(rows.map((r) => r.id));
+    expect(stored.map((r) => r.newValue)).toEqual(entries.map((e) => e.newValue));
+    stored.forEach((r, i) => i > 0 && expect(r.prevHash).toBe(stored[i - 1].hash));
+    expect(await verify()).toMatchObject({ valid: true });
+  }, 120_000);
+
+  it('fails the whole write when a statement sent before the audit entries fails, and writes none of them', async () => {
+    const [{ n: before }] = await s.app.db.select({ n: sql<number>`count(*)::int` }).from(auditLog);
+    const entries = Array.from({ length: 1_500 }, (_, i) => ({ action: 'setting.set', key: KEYS[0], scopeId: 'global', newValue: i, reason: 'doomed' }));
+    const attempt = inTransaction(s.app, (tx, _changed, _notify, { finish }) => {
+      // a value write the caller sent and did not await (as a bulk's are): division by zero
+      const written = tx.execute(sql`select 1 / 0`);
+      return appendAudit(tx, { ...CTX, changeSetId: 'cs_doomed' }, entries, finish, written);
+    });
+    await expect(attempt).rejects.toThrow(/select 1 \/ 0/);
+    const [{ n: after }] = await s.app.db.select({ n: sql<number>`count(*)::int` }).from(auditLog);
+    expect(after).toBe(before);
+    expect(await chainOf('cs_doomed')).toHaveLength(0);
+    expect(await verify()).toMatchObject({ valid: true });
+  });
+
   it('finds an edit of one entry in the middle of a bulk', async () => {
     const applied = await importAll(300);
     const rows = await chainOf(applied.changeSetId);

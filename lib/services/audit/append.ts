@@ -4,32 +4,63 @@ import type { Executor } from '@/lib/db/client';
 import { newId } from '../kernel/ids';
 import { bodyHash } from './chain';
 import { boundChainKey } from '../kernel/chain-key';
-import { auditInsertStatement, runAuditInsert, type AuditBody, type AuditLink, type AuditRow } from './store';
+import { auditInsertStatement, runAuditInsert, type AuditBody, type AuditInsertRow, type AuditLink, type AuditRow } from './store';
 import type { AuditInput, ChangeContext } from './types';
 
-/** Rows per INSERT: the 10,000 entries of an import chain in one statement, a 100,000-value restore in five. */
-const BATCH = 20_000;
+/** Rows per INSERT: a 10,000-entry import chains in two statements, a 100,000-value restore in twenty. */
+const BATCH = 5_000;
+/** Entries hashed between two turns of the event loop, so the statement already sent keeps streaming out. */
+const SLICE = 1_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const ignore = () => {};
 
 /**
  * Appends entries to the chain. Call inside the transaction of the change they record. The database
  * assigns ids and links each row to its predecessor (migration 0014: the chain lock and head once per
  * transaction), in this same round trip. With `finish` (inTransaction's), the last INSERT is the
  * transaction's last statement, the COMMIT right behind it: nothing may run in the transaction after.
+ *
+ * A bulk is hashed and inserted side by side: while the database inserts one batch, the next is hashed
+ * (a 100,000-entry restore: ~2 s of hashing and ~3.5 s of inserts, formerly one after the other). `after`:
+ * statements the caller has sent and not awaited (a bulk's value writes), which the first INSERT follows —
+ * one statement at a time on the transaction's connection, in this order; a failure of any fails the call.
  */
-export async function appendAudit(tx: Executor, ctx: ChangeContext, entries: AuditInput[], finish?: <R>(query: SQL) => Promise<R[]>): Promise<AuditRow[]> {
-  if (entries.length === 0) return [];
+export async function appendAudit(
+  tx: Executor,
+  ctx: ChangeContext,
+  entries: AuditInput[],
+  finish?: <R>(query: SQL) => Promise<R[]>,
+  after: Promise<unknown> = Promise.resolve(),
+): Promise<AuditRow[]> {
+  if (entries.length === 0) {
+    await after;
+    return [];
+  }
   const at = ctx.at ?? new Date();
   const changeSetId = ctx.changeSetId ?? newId('cs');
   const chain = boundChainKey(tx);
-  const rows = entries.map((e) => {
-    const row = auditBody(ctx, e, at, changeSetId);
-    return { ...row, bodyHash: bodyHash(row) };
-  });
-  const out: AuditRow[] = [];
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const part = rows.slice(i, i + BATCH);
+  const batches: { part: AuditInsertRow[]; links: Promise<AuditLink[]> }[] = [];
+  let previous: Promise<unknown> = after;
+  previous.catch(ignore); // awaited below, after every batch is sent
+  for (let i = 0; i < entries.length; i += BATCH) {
+    const part: AuditInsertRow[] = [];
+    const end = Math.min(i + BATCH, entries.length);
+    for (let j = i; j < end; j++) {
+      if (j > i && (j - i) % SLICE === 0) await nextTurn();
+      const row = auditBody(ctx, entries[j], at, changeSetId);
+      part.push({ ...row, bodyHash: bodyHash(row) });
+    }
     const statement = auditInsertStatement(part, chain);
-    const links = finish && i + BATCH >= rows.length ? await finish<AuditLink>(statement) : await runAuditInsert(tx, statement);
+    const last = end === entries.length;
+    const links = previous.then(() => (last && finish ? finish<AuditLink>(statement) : runAuditInsert(tx, statement)));
+    links.catch(ignore);
+    batches.push({ part, links });
+    previous = links;
+  }
+  await after;
+  const out: AuditRow[] = [];
+  for (const { part, links: pending } of batches) {
+    const links = await pending;
     // ids follow the order the rows were sent in (the trigger assigns them under the chain lock)
     links.sort((a, b) => Number(a.id) - Number(b.id));
     part.forEach((r, j) => out.push({ ...r, id: Number(links[j].id), prevHash: links[j].prev_hash, hash: links[j].hash, chainKeyId: chain.id, macKey: null }));

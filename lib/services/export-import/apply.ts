@@ -65,16 +65,21 @@ export async function previewOrApply(app: App, principal: Principal, target: (db
     // a caller that audits more of the same change (a settings migration's own entry) names the change set
     const ctx: ChangeContext = { ...opts.change, source: opts.source, changeSetId: opts.change.changeSetId ?? newId('cs'), at: new Date() };
     const extra = (await opts.beforeApply?.(tx, ctx, changed)) ?? {};
-    const { applied, audit } = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, changed);
+    const { applied, audit, written } = await applyPlan(app, tx, plan, ctx, opts.reason!.trim(), principal.userId, changed);
     // the audit rows last, the COMMIT right behind them, the NOTIFYs (packed, dozens of changes each) before
-    // them (finish): their insert takes the audit chain's lock, held until commit, and every writer waits for it
-    const rows = await appendAudit(tx, ctx, audit, finish);
+    // them (finish): their insert takes the audit chain's lock, held until commit, and every writer waits for it.
+    // They are hashed while the database still writes the values (written).
+    const rows = await appendAudit(tx, ctx, audit, finish, written);
     return { ...applied, auditIds: rows.map((r) => r.id), ...extra, etag: plan.etag };
   });
   return { preview: false, ...out };
 }
 
-/** Writes a computed plan in batched statements; answers the counts and the audit entries the caller writes last. */
+/**
+ * Writes a computed plan in batched statements; answers the counts and the audit entries the caller writes
+ * last, and `written`: the value writes still running (the caller passes them to appendAudit, which hashes
+ * meanwhile and inserts after them).
+ */
 async function applyPlan(
   app: App,
   tx: Executor,
@@ -83,7 +88,7 @@ async function applyPlan(
   reason: string,
   actorId: string | null,
   changed: (c: Change) => void,
-): Promise<{ applied: Omit<TApplied, 'auditIds'>; audit: AuditInput[] }> {
+): Promise<{ applied: Omit<TApplied, 'auditIds'>; audit: AuditInput[]; written: Promise<void> }> {
   const audit: AuditInput[] = [];
   if (plan.definitions.length) {
     await insertCategories(tx, plan.newCategories);
@@ -94,8 +99,12 @@ async function applyPlan(
   // open pages say who changed what ("changed by …")
   const by = ctx.actor.name ?? undefined;
   const stamped = (c: Change) => changed(c.type === 'value' || c.type === 'flag' ? { ...c, by: c.by ?? by } : c);
-  const counts = await writeValues(app, tx, plan, reason, actorId, audit, stamped);
-  await writeFlags(tx, plan, reason, actorId, audit, stamped);
+  const { written, ...counts } = await writeValues(app, tx, plan, reason, actorId, audit, stamped);
+  written.catch(() => {}); // awaited by the caller
+  if (plan.flagWrites.length) {
+    await written; // one statement at a time on the transaction's connection
+    await writeFlags(tx, plan, reason, actorId, audit, stamped);
+  }
   const flagCreates = plan.flagWrites.filter((f) => f.rule && !f.current).length;
   const flagUpdates = plan.flagWrites.filter((f) => f.rule && f.current).length;
   const flagDeletes = plan.flagWrites.filter((f) => !f.rule).length;
@@ -103,7 +112,7 @@ async function applyPlan(
   const updated = counts.updated + flagUpdates;
   const deleted = plan.valueDeletes.length + flagDeletes;
   const applied = { imported: created + updated + deleted, created, updated, deleted, unchanged: plan.summary.unchanged, changeSetId: audit.length ? ctx.changeSetId! : null };
-  return { applied, audit };
+  return { applied, audit, written };
 }
 
 async function writeValues(app: App, tx: Executor, plan: Plan, reason: string, actorId: string | null, audit: AuditInput[], changed: (c: Change) => void) {
@@ -141,14 +150,17 @@ async function writeValues(app: App, tx: Executor, plan: Plan, reason: string, a
       updatedBy: actorId,
     };
   });
-  await upsertValues(tx, rows);
   for (const d of plan.valueDeletes) {
     const version = d.current.version + 1;
     audit.push({ action: 'setting.revert', key: d.key, scopeId: d.scopeId, level: d.level, oldValue: d.def ? audited(d.def, d.current.value) : '[REDACTED]', newValue: null, reason, version });
     changed({ type: 'value', key: d.key, scopeId: d.scopeId, version });
   }
-  await deleteValues(tx, plan.valueDeletes.map((d) => ({ key: d.key, scopeId: d.scopeId })));
-  return { created: fresh.length, updated: plan.valueWrites.length - fresh.length };
+  // not awaited here: the database writes while the audit entries are hashed (appendAudit's `after`)
+  const written = (async () => {
+    await upsertValues(tx, rows);
+    await deleteValues(tx, plan.valueDeletes.map((d) => ({ key: d.key, scopeId: d.scopeId })));
+  })();
+  return { created: fresh.length, updated: plan.valueWrites.length - fresh.length, written };
 }
 
 async function writeFlags(tx: Executor, plan: Plan, reason: string, actorId: string | null, audit: AuditInput[], changed: (c: Change) => void) {
