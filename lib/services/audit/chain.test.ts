@@ -10,5 +10,8 @@ describe('canonicalJson', () => {
     expect(canonicalJson([])).toBe('[]');
     expect(canonicalJson(undefined)).toBe('null');
     expect(canonicalJson('a"b')).toBe('"a\\"b"');
+    // a skipped member first, and names that need escaping (quoted once, then from the cache)
+    expect(canonicalJson({ a: undefined, b: 1, 'k"y': 2 })).toBe('{"b":1,"k\\"y":2}');
+    expect(canonicalJson([{ 'k"y': 3 }, { 'k"y': 4 }])).toBe('[{"k\\"y":3},{"k\\"y":4}]');
   });
 });
