@@ -35,6 +35,8 @@ function cachedWindow(period: Period, at: Date, timeZone: string) {
   return fresh;
 }
 
+/** Per model state, at most this many (provider, scope) pairs are remembered (here and in usage.ts). */
+export const MEMO_ENTRIES = 5_000;
 /** Targets by model state, provider and scope: the state is replaced on every model or scope change. */
 const targetMemo = new WeakMap<ModelState, Map<string, { targets: readonly WindowTarget[]; from: number; until: number }>>();
 
@@ -52,6 +54,7 @@ export function counterTargets(state: ModelState, provider: string, path: ScopeR
   const hit = byKey.get(memoKey);
   if (hit && t >= hit.from && t < hit.until) return hit.targets;
   const targets = buildTargets(state, provider, path, at);
+  if (byKey.size >= MEMO_ENTRIES) byKey.clear(); // usage spread over more scopes than that: start over
   byKey.set(memoKey, { targets, from: Math.max(...targets.map((x) => x.windowStart.getTime())), until: Math.min(...targets.map((x) => x.resetsAt.getTime())) });
   return targets;
 }

@@ -9,7 +9,7 @@ import type { App } from '../kernel/app';
 import type { AuditInput, ChangeContext } from '../audit/types';
 import { fail } from '../kernel/errors';
 import { emitModelEvents, type ModelQuotaEvent } from './events';
-import { counterTargets, displayAmounts, type WindowTarget } from './quotas';
+import { counterTargets, displayAmounts, MEMO_ENTRIES, type WindowTarget } from './quotas';
 import { meter, type Refusal } from './meter';
 import { allowedAt, authorizedPath, resolveAt } from './read';
 import { auditKey, modelState, providerOr404, type ModelState } from './state';
@@ -26,7 +26,11 @@ export function usableConfig(state: ModelState, provider: ProviderDescriptor, pa
   if (!byKey) usableMemo.set(state, (byKey = new Map()));
   const memoKey = `${provider.id}|${path[0].scopeId}`;
   let resolved = byKey.get(memoKey);
-  if (!resolved) byKey.set(memoKey, (resolved = checkUsable(state, provider, path)));
+  if (!resolved) {
+    resolved = checkUsable(state, provider, path);
+    if (byKey.size >= MEMO_ENTRIES) byKey.clear();
+    byKey.set(memoKey, resolved);
+  }
   return resolved;
 }
 
