@@ -8,7 +8,7 @@ import type { App } from '../kernel/app';
 import { flushMetering } from './meter';
 import { keyOf, type WindowTarget } from './slots';
 import { authorizedPath } from './read';
-import { modelState, type ModelState } from './state';
+import { modelState, stateMemo, type ModelState } from './state';
 import { dailyHistory, readCounters, type CounterValue } from './store';
 
 export type { WindowTarget } from './slots';
@@ -35,10 +35,8 @@ function cachedWindow(period: Period, at: Date, timeZone: string) {
   return fresh;
 }
 
-/** Per model state, at most this many (provider, scope) pairs are remembered (here and in usage.ts). */
-export const MEMO_ENTRIES = 5_000;
-/** Targets by model state, provider and scope: the state is replaced on every model or scope change. */
-const targetMemo = new WeakMap<ModelState, Map<string, { targets: readonly WindowTarget[]; from: number; until: number }>>();
+/** A usage's targets, until one of their windows ends (or the model state is replaced). */
+const targetMemo = stateMemo<{ targets: readonly WindowTarget[]; from: number; until: number }>();
 
 /**
  * The counters of a usage at `path[0]`: a day and a month for the scope and each ancestor (usage counts
@@ -47,15 +45,12 @@ const targetMemo = new WeakMap<ModelState, Map<string, { targets: readonly Windo
  * window (the metering hot path asks for the same targets thousands of times a second); read-only.
  */
 export function counterTargets(state: ModelState, provider: string, path: ScopeRef[], at: Date): readonly WindowTarget[] {
-  let byKey = targetMemo.get(state);
-  if (!byKey) targetMemo.set(state, (byKey = new Map()));
-  const memoKey = `${provider}|${path[0].scopeId}`;
+  const key = `${provider}|${path[0].scopeId}`;
   const t = at.getTime();
-  const hit = byKey.get(memoKey);
+  const hit = targetMemo.get(state, key);
   if (hit && t >= hit.from && t < hit.until) return hit.targets;
   const targets = buildTargets(state, provider, path, at);
-  if (byKey.size >= MEMO_ENTRIES) byKey.clear(); // usage spread over more scopes than that: start over
-  byKey.set(memoKey, { targets, from: Math.max(...targets.map((x) => x.windowStart.getTime())), until: Math.min(...targets.map((x) => x.resetsAt.getTime())) });
+  targetMemo.set(state, key, { targets, from: Math.max(...targets.map((x) => x.windowStart.getTime())), until: Math.min(...targets.map((x) => x.resetsAt.getTime())) });
   return targets;
 }
 

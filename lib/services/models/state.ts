@@ -53,6 +53,27 @@ export async function modelState(app: App): Promise<ModelState> {
   return state;
 }
 
+/** Per model state, at most this many entries are remembered by each memo (usage spread over more scopes: start over). */
+const MEMO_ENTRIES = 5_000;
+
+/**
+ * Values derived from a model state, remembered by key (provider and scope) until the state is replaced —
+ * on every model or scope change — so the metering hot path derives each once, not per call. Read-only.
+ */
+export function stateMemo<V>() {
+  const byState = new WeakMap<ModelState, Map<string, V>>();
+  return {
+    get: (state: ModelState, key: string): V | undefined => byState.get(state)?.get(key),
+    set(state: ModelState, key: string, value: V): V {
+      let m = byState.get(state);
+      if (!m) byState.set(state, (m = new Map()));
+      if (m.size >= MEMO_ENTRIES) m.clear();
+      m.set(key, value);
+      return value;
+    },
+  };
+}
+
 export function providerOr404(id: string): ProviderDescriptor {
   return providerById(id) ?? fail('NOT_FOUND', `No AI model provider "${id}" (known: openai, anthropic, azure-openai, google, mistral, ollama)`, 'provider');
 }

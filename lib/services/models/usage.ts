@@ -9,29 +9,20 @@ import type { App } from '../kernel/app';
 import type { AuditInput, ChangeContext } from '../audit/types';
 import { fail } from '../kernel/errors';
 import { emitModelEvents, type ModelQuotaEvent } from './events';
-import { counterTargets, displayAmounts, MEMO_ENTRIES, type WindowTarget } from './quotas';
+import { counterTargets, displayAmounts, type WindowTarget } from './quotas';
 import { meter, type Refusal } from './meter';
 import { allowedAt, authorizedPath, resolveAt } from './read';
-import { auditKey, modelState, providerOr404, type ModelState } from './state';
+import { auditKey, modelState, providerOr404, stateMemo, type ModelState } from './state';
 
-/** Usable configurations by model state (replaced on every model or scope change), provider and scope. */
-const usableMemo = new WeakMap<ModelState, Map<string, ResolvedModelConfig>>();
+const usableMemo = stateMemo<ResolvedModelConfig>();
 
 /**
  * The resolved configuration, if the provider may be used at the path: active, and not excluded by a
  * restriction. Resolved once per model state: every metered call asks again. Read-only.
  */
 export function usableConfig(state: ModelState, provider: ProviderDescriptor, path: ScopeRef[]): ResolvedModelConfig {
-  let byKey = usableMemo.get(state);
-  if (!byKey) usableMemo.set(state, (byKey = new Map()));
-  const memoKey = `${provider.id}|${path[0].scopeId}`;
-  let resolved = byKey.get(memoKey);
-  if (!resolved) {
-    resolved = checkUsable(state, provider, path);
-    if (byKey.size >= MEMO_ENTRIES) byKey.clear();
-    byKey.set(memoKey, resolved);
-  }
-  return resolved;
+  const key = `${provider.id}|${path[0].scopeId}`;
+  return usableMemo.get(state, key) ?? usableMemo.set(state, key, checkUsable(state, provider, path));
 }
 
 function checkUsable(state: ModelState, provider: ProviderDescriptor, path: ScopeRef[]): ResolvedModelConfig {
