@@ -136,8 +136,12 @@ export interface CounterKey {
  * was most of the sync's CPU, in blocks long enough to delay the requests around them. The statement text
  * stays the same from sync to sync.
  */
-const keysJson = (keys: Omit<CounterKey, 'day'>[]) => JSON.stringify(keys.map((k, i) => ({ i, p: k.provider, s: k.scopeId, pe: k.period, w: k.windowStart.toISOString() })));
-const KEYS = sql.raw(`as k(i int, p text, s text, pe text, w timestamptz)`);
+const keyFields = (k: Omit<CounterKey, 'day'>) => ({ p: k.provider, s: k.scopeId, pe: k.period, w: k.windowStart.toISOString() });
+const keysJson = (keys: Omit<CounterKey, 'day'>[]) => JSON.stringify(keys.map(keyFields));
+const KEYS = sql.raw(`as k(p text, s text, pe text, w timestamptz)`);
+type Amounted = Omit<CounterKey, 'day'> & { requests: number; tokens: number; costMicros: number };
+const amountsJson = (rows: Amounted[]) => JSON.stringify(rows.map((a) => ({ ...keyFields(a), r: a.requests, t: a.tokens, c: a.costMicros })));
+const AMOUNTS = sql.raw(`as k(p text, s text, pe text, w timestamptz, r bigint, t bigint, c bigint)`);
 const KEY_MATCH = (t: string) => sql.raw(`${t}.provider = k.p and ${t}.scope_id = k.s and ${t}.period = k.pe and ${t}.window_start = k.w`);
 
 /**
@@ -150,7 +154,7 @@ const KEY_MATCH = (t: string) => sql.raw(`${t}.provider = k.p and ${t}.scope_id 
  */
 export async function lockCounters(tx: Executor, keys: CounterKey[]): Promise<{ rows: LockedCounter[]; created: LockedCounter[] }> {
   if (keys.length === 0) return { rows: [], created: [] };
-  const json = JSON.stringify(keys.map((k, i) => ({ i, p: k.provider, s: k.scopeId, pe: k.period, w: k.windowStart.toISOString(), d: k.day })));
+  const json = JSON.stringify(keys.map((k, i) => ({ ...keyFields(k), i, d: k.day })));
   const created = rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
       insert into model_usage (provider, scope_id, period, window_start, day)
@@ -181,16 +185,15 @@ export async function dropCounters(tx: Executor, keys: Omit<CounterKey, 'day'>[]
 }
 
 /** Adds each batch total to its (locked) counter, in one statement. */
-export async function addToCounters(tx: Executor, adds: (CounterKey & { requests: number; tokens: number; costMicros: number })[]): Promise<void> {
+export async function addToCounters(tx: Executor, adds: Amounted[]): Promise<void> {
   if (adds.length === 0) return;
-  const json = JSON.stringify(adds.map((a) => ({ p: a.provider, s: a.scopeId, pe: a.period, w: a.windowStart.toISOString(), r: a.requests, t: a.tokens, c: a.costMicros })));
   await tx.execute(sql`
     update model_usage as u set
       requests = u.requests + k.r,
       tokens = u.tokens + k.t,
       cost_micros = u.cost_micros + k.c,
       updated_at = now()
-    from jsonb_to_recordset(${json}::jsonb) as k(p text, s text, pe text, w timestamptz, r bigint, t bigint, c bigint)
+    from jsonb_to_recordset(${amountsJson(adds)}::jsonb) ${AMOUNTS}
     where ${KEY_MATCH('u')}`);
 }
 
@@ -238,20 +241,19 @@ export async function allowancesOf(tx: Executor, keys: Omit<CounterKey, 'day'>[]
 }
 
 /** Sets this instance's allowances (absolute amounts) with a lease of `leaseMs` from now. */
-export async function saveAllowances(tx: Executor, instance: string, rows: (Omit<CounterKey, 'day'> & { requests: number; tokens: number; costMicros: number })[], leaseMs: number) {
+export async function saveAllowances(tx: Executor, instance: string, rows: Amounted[], leaseMs: number) {
   if (rows.length === 0) return;
-  const json = JSON.stringify(rows.map((a) => ({ p: a.provider, s: a.scopeId, pe: a.period, w: a.windowStart.toISOString(), r: a.requests, t: a.tokens, c: a.costMicros })));
   await tx.execute(sql`
     insert into model_usage_allowances (provider, scope_id, period, window_start, instance, requests, tokens, cost_micros, expires_at)
     select k.p, k.s, k.pe, k.w, ${instance}, k.r, k.t, k.c, now() + ${leaseMs}::int * interval '1 millisecond'
-    from jsonb_to_recordset(${json}::jsonb) as k(p text, s text, pe text, w timestamptz, r bigint, t bigint, c bigint)
+    from jsonb_to_recordset(${amountsJson(rows)}::jsonb) ${AMOUNTS}
     on conflict (provider, scope_id, period, window_start, instance) do update set
       requests = excluded.requests, tokens = excluded.tokens, cost_micros = excluded.cost_micros, expires_at = excluded.expires_at`);
 }
 
 export async function deleteAllowances(tx: Executor, rows: (Omit<CounterKey, 'day'> & { instance: string })[]) {
   if (rows.length === 0) return;
-  const json = JSON.stringify(rows.map((k) => ({ p: k.provider, s: k.scopeId, pe: k.period, w: k.windowStart.toISOString(), n: k.instance })));
+  const json = JSON.stringify(rows.map((k) => ({ ...keyFields(k), n: k.instance })));
   await tx.execute(sql`
     delete from model_usage_allowances a using jsonb_to_recordset(${json}::jsonb) as k(p text, s text, pe text, w timestamptz, n text)
     where ${KEY_MATCH('a')} and a.instance = k.n`);
