@@ -125,24 +125,29 @@ async function runAtRate(spec: LoadSpec, rate: number, durationS: number): Promi
     const send = (due: number) => {
       const next = spec.next();
       inFlight++;
+      // settled once: answered in full, or failed (a refused connection, a timeout, an answer cut short)
+      let settled = false;
+      const settle = (status?: number) => {
+        if (settled) return;
+        settled = true;
+        if (status === undefined) errors++;
+        else {
+          latencies.push(performance.now() - due);
+          statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+        }
+        inFlight--;
+        finish();
+      };
       const req = http.request(
         { host: url.hostname, port: url.port, path: next.path, method: spec.method, agent, headers: next.body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(next.body)) } },
         (res) => {
           res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - due);
-            statusCodes[res.statusCode!] = (statusCodes[res.statusCode!] ?? 0) + 1;
-            inFlight--;
-            finish();
-          });
+          res.on('end', () => settle(res.statusCode!));
+          res.on('close', () => settle());
         },
       );
       req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
-        errors++;
-        inFlight--;
-        finish();
-      });
+      req.on('error', () => settle());
       req.end(next.body);
     };
     const tick = () => {
