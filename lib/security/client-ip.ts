@@ -33,14 +33,18 @@ function trusted(): BlockList | null {
   const raw = process.env.TRUSTED_PROXIES ?? '';
   if (cached?.raw === raw) return cached.list;
   const entries = readEnv().trustedProxies;
-  const list = entries.length ? new BlockList() : null;
+  cached = { raw, list: entries.length ? lookupOf(entries) : null };
+  return cached.list;
+}
+
+function lookupOf(entries: string[]): BlockList {
+  const list = new BlockList();
   for (const entry of entries) {
     const [address, prefix] = entry.split('/');
     const type = isIP(address) === 4 ? 'ipv4' : 'ipv6';
-    if (prefix === undefined) list!.addAddress(unmap(address), type);
-    else list!.addSubnet(address, Number(prefix), type);
+    if (prefix === undefined) list.addAddress(unmap(address), type);
+    else list.addSubnet(address, Number(prefix), type);
   }
-  cached = { raw, list };
   return list;
 }
 
