@@ -21,7 +21,7 @@ const ignore = () => {};
  * transaction's last statement, the COMMIT right behind it: nothing may run in the transaction after.
  *
  * A bulk is hashed and inserted side by side: while the database inserts one batch, the next is hashed
- * (a 100,000-entry restore: ~2 s of hashing and ~3.5 s of inserts, formerly one after the other). `after`:
+ * (a 100,000-entry restore: ~2 s of hashing and ~4.5 s of inserts, formerly one after the other). `after`:
  * statements the caller has sent and not awaited (a bulk's value writes), which the first INSERT follows —
  * one statement at a time on the transaction's connection, in this order; a failure of any fails the call.
  */

@@ -40,8 +40,8 @@ export type Admission =
 
 /**
  * How often admitted usage is settled and allowances renewed (a call that needs an exact decision wakes the
- * loop at once). Each sync is a transaction over every counter in use: at 10 ms they took a fifth of the
- * server's CPU and half of PostgreSQL's at 1,000 usages/s, for counters other instances see 40 ms sooner.
+ * loop at once). Each sync is a transaction over every counter in use: at 10 ms they took ~a fifth of the
+ * server's CPU and ~40 % of PostgreSQL's at 1,000 usages/s, for counters other instances see 40 ms sooner.
  */
 export const SYNC_MS = 50;
 /** An allowance's lease: renewed at every sync; past it, other instances charge it in full. */
