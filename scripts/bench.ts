@@ -20,7 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase, fixtureScopeId, insertFixtureValues } from './bench/database';
 import { definitions, eventIds, flagBodies, tenantIds, valueFor, KEYS } from './bench/dataset';
-import { measure, measureAtRate, type LoadSpec, type NextRequest } from './bench/load';
+import { measure, measureAtRate, type LoadResult, type LoadSpec, type NextRequest } from './bench/load';
 import { benchBackupRestore, benchExportImport } from './bench/lifecycle';
 import { benchFanout, FANOUT_SUBSCRIBERS } from './bench/fanout';
 import { formatTable, loadRow, rssRow, timeRow, TARGETS, writeJson, type Row } from './bench/report';
@@ -182,11 +182,13 @@ async function probe(spec: LoadSpec, check?: (body: Record<string, unknown>) => 
   if (problem) log(`  warning: probe ${spec.method} ${req.path}: ${problem}`);
 }
 
+const logResult = (r: LoadResult) => log(`    p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${Math.round(r.rps)} req/s, errors ${r.errors}, non-2xx ${r.non2xx}`);
+
 async function test(name: string, spec: LoadSpec, check?: (body: Record<string, unknown>) => string | undefined) {
   log(`  ${name}: ${spec.warmupS}s warm-up + ${spec.durationS}s, ${spec.connections} connection(s) …`);
   await probe(spec, check);
   const result = await measure(spec);
-  log(`    p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, errors ${result.errors}, non-2xx ${result.non2xx}`);
+  logResult(result);
   return result;
 }
 
@@ -303,10 +305,10 @@ async function benchUsage(api: ApiClient, spec: LoadSpec, backend: Backend): Pro
   log(`  POST /models/openai/usage at ${USAGE_RATE.toLocaleString('en-US')} req/s offered: ${spec.warmupS}s warm-up + ${spec.durationS}s, up to ${spec.connections} connections …`);
   await probe(spec);
   const atRate = await measureAtRate(spec, USAGE_RATE);
-  log(`    p50 ${atRate.p50.toFixed(2)} ms, p99 ${atRate.p99.toFixed(2)} ms, ${Math.round(atRate.rps)} req/s, errors ${atRate.errors}, non-2xx ${atRate.non2xx}`);
+  logResult(atRate);
   log(`  POST /models/openai/usage saturated: ${spec.warmupS}s warm-up + ${spec.durationS}s, ${spec.connections} connections …`);
   const saturated = await measure(spec);
-  log(`    p50 ${saturated.p50.toFixed(2)} ms, p99 ${saturated.p99.toFixed(2)} ms, ${Math.round(saturated.rps)} req/s, errors ${saturated.errors}, non-2xx ${saturated.non2xx}`);
+  logResult(saturated);
   // autocannon stops with requests in flight, which the server still records: wait until the counters
   // stop moving, then account for a run that awaits every answer
   let before = await recordedUsage(api);
