@@ -119,6 +119,7 @@ const NO_PRINCIPAL: Record<string, string> = {
   'models/read.toModelConfig': INTERNAL,
   'models/state.modelState': INTERNAL,
   'models/state.providerOr404': INTERNAL,
+  'models/state.stateMemo': INTERNAL,
   'models/state.toStored': INTERNAL,
   'models/state.storedMap': INTERNAL,
   'models/state.presetMap': INTERNAL,
