@@ -2,6 +2,7 @@ import 'server-only';
 import { and, asc, count, desc, eq, inArray, like, lt, notLike, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db/client';
 import { backups, featureFlags, hierarchyLevels, scopes, settingValues } from '@/lib/db/schema';
+import { valueRowsWhere } from '../export-import/store';
 
 /** Queries of the backups feature: the backups table, and the whole configuration read for a backup's content. */
 
@@ -75,7 +76,7 @@ const domainWhere = (d: ValueDomain): SQL | undefined =>
   d === 'all' ? undefined : d === 'users' ? like(settingValues.scopeId, 'user:%') : notLike(settingValues.scopeId, 'user:%');
 
 export async function loadValues(db: Executor, domain: ValueDomain) {
-  return db.select().from(settingValues).where(domainWhere(domain)).orderBy(asc(settingValues.scopeId), asc(settingValues.key));
+  return valueRowsWhere(db, domainWhere(domain));
 }
 
 export async function loadValuePairs(db: Executor, domain: ValueDomain): Promise<{ key: string; scopeId: string }[]> {
