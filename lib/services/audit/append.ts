@@ -47,8 +47,10 @@ export async function appendAudit(
     const end = Math.min(i + BATCH, entries.length);
     for (let j = i; j < end; j++) {
       if (j > i && (j - i) % SLICE === 0) await nextTurn();
-      const row = auditBody(ctx, entries[j], at, changeSetId);
-      part.push({ ...row, bodyHash: bodyHash(row) });
+      // completed in place, not copied: a bulk's rows are many
+      const row = auditBody(ctx, entries[j], at, changeSetId) as AuditInsertRow;
+      row.bodyHash = bodyHash(row);
+      part.push(row);
     }
     const statement = auditInsertStatement(part, chain);
     const last = end === entries.length;
@@ -63,7 +65,15 @@ export async function appendAudit(
     const links = await pending;
     // ids follow the order the rows were sent in (the trigger assigns them under the chain lock)
     links.sort((a, b) => Number(a.id) - Number(b.id));
-    part.forEach((r, j) => out.push({ ...r, id: Number(links[j].id), prevHash: links[j].prev_hash, hash: links[j].hash, chainKeyId: chain.id, macKey: null }));
+    part.forEach((r, j) => {
+      const row = r as AuditRow;
+      row.id = Number(links[j].id);
+      row.prevHash = links[j].prev_hash;
+      row.hash = links[j].hash;
+      row.chainKeyId = chain.id;
+      row.macKey = null;
+      out.push(row);
+    });
   }
   return out;
 }

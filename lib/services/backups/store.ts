@@ -2,6 +2,7 @@ import 'server-only';
 import { and, asc, count, desc, eq, inArray, like, lt, notLike, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db/client';
 import { backups, featureFlags, hierarchyLevels, scopes, settingValues } from '@/lib/db/schema';
+import { selectJson } from '@/lib/db/rows';
 import { valueRowsWhere } from '../export-import/store';
 
 /** Queries of the backups feature: the backups table, and the whole configuration read for a backup's content. */
@@ -80,7 +81,8 @@ export async function loadValues(db: Executor, domain: ValueDomain) {
 }
 
 export async function loadValuePairs(db: Executor, domain: ValueDomain): Promise<{ key: string; scopeId: string }[]> {
-  return db.select({ key: settingValues.key, scopeId: settingValues.scopeId }).from(settingValues).where(domainWhere(domain));
+  const where = domainWhere(domain);
+  return selectJson<{ key: string; scopeId: string }>(db, { key: sql`key`, scopeId: sql`scope_id` }, sql`from setting_values ${where ? sql`where ${where}` : sql``}`, sql`scope_id, key`);
 }
 
 export async function loadFlags(db: Executor) {
