@@ -179,7 +179,7 @@ export const settingValues = pgTable(
     updatedAt: updatedAt(),
     updatedBy: text('updated_by'),
   },
-  (t) => [primaryKey({ columns: [t.key, t.scopeId] }), index('setting_values_scope_idx').on(t.scopeId)],
+  (t) => [primaryKey({ columns: [t.key, t.scopeId] }), index('setting_values_scope_key_idx').on(t.scopeId, t.key)],
 );
 
 /** A feature flag row at one scope; a scope's own row wins over its ancestors' (API.md "Feature flags"). */

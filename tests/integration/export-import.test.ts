@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { asc, ne } from 'drizzle-orm';
+import { settingValues } from '@/lib/db/schema';
+import { valueRowsWhere } from '@/lib/services/export-import/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapped, startTestServer, usingPostgres, type TestServer } from './harness';
 import { seedWorld, snapshot } from './lifecycle-fixture';
@@ -114,6 +117,18 @@ describe('export and import', () => {
     const kept = (snap: Record<string, unknown>) => Object.fromEntries(Object.entries(rename(snap)).filter(([k]) => !ownOfB.test(k)));
     expect(kept(b)).toEqual(kept(a));
   }, 240_000);
+
+  it('reads stored values in pages that join up exactly, in scope then key order, with or without a filter', async () => {
+    const all = await source.app.db.select().from(settingValues).orderBy(asc(settingValues.scopeId), asc(settingValues.key));
+    expect(all.length).toBeGreaterThan(10);
+    const whole = await valueRowsWhere(source.app.db);
+    expect(whole).toEqual(all);
+    // pages of 3 (and of exactly the row count, whose last page is empty) give the same rows, none twice
+    expect(await valueRowsWhere(source.app.db, undefined, 3)).toEqual(all);
+    expect(await valueRowsWhere(source.app.db, undefined, all.length)).toEqual(all);
+    const notGlobal = all.filter((r) => r.scopeId !== 'global');
+    expect(await valueRowsWhere(source.app.db, ne(settingValues.scopeId, 'global'), 2)).toEqual(notGlobal);
+  });
 
   it('accepts the file as a multipart upload with reason and mapScopes fields', async () => {
     const doc = (await exportDoc(target, token, 'scope=tenant-a')).body;

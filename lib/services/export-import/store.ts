@@ -40,26 +40,45 @@ export async function loadCategoryKeys(db: Executor): Promise<string[]> {
   return (await db.select({ key: settingCategories.key }).from(settingCategories)).map((r) => r.key);
 }
 
-/** Stored values as rows (read through one JSON document: see selectJson), in scope then key order. */
-export async function valueRowsWhere(db: Executor, where?: SQL): Promise<ValueRow[]> {
-  const rows = await selectJson<Omit<ValueRow, 'updatedAt'> & { updatedAt: string }>(
-    db,
-    {
-      key: sql`key`,
-      scopeId: sql`scope_id`,
-      value: sql`value`,
-      ciphertext: sql`ciphertext`,
-      keyVersion: sql`key_version`,
-      locked: sql`locked`,
-      skipTo: sql`skip_to`,
-      version: sql`version`,
-      updatedAt: sql`updated_at`,
-      updatedBy: sql`updated_by`,
-    },
-    sql`from setting_values ${where ? sql`where ${where}` : sql``}`,
-    sql`scope_id, key`,
-  );
-  return rows.map((r) => ({ ...r, updatedAt: new Date(r.updatedAt) }));
+const VALUE_FIELDS = {
+  key: sql`key`,
+  scopeId: sql`scope_id`,
+  value: sql`value`,
+  ciphertext: sql`ciphertext`,
+  keyVersion: sql`key_version`,
+  locked: sql`locked`,
+  skipTo: sql`skip_to`,
+  version: sql`version`,
+  updatedAt: sql`updated_at`,
+  updatedBy: sql`updated_by`,
+};
+/** Values per read: each page's JSON document stays a few MB (and far below one value's 1 GB), however many values there are. */
+const VALUE_PAGE = 20_000;
+
+/**
+ * Stored values as rows, in scope then key order: read through one JSON document per page (selectJson),
+ * paged by (scope, key) after the last row of the page before.
+ */
+export async function valueRowsWhere(db: Executor, where?: SQL, pageSize = VALUE_PAGE): Promise<ValueRow[]> {
+  const out: ValueRow[] = [];
+  let last: ValueRow | undefined;
+  for (;;) {
+    // one range scan of the (scope, key) index from where the page before ended (migration 0015)
+    const after = last ? sql`(scope_id, key) > (${last.scopeId}, ${last.key})` : undefined;
+    const cond = and(where, after);
+    const page = await selectJson<Omit<ValueRow, 'updatedAt'> & { updatedAt: string | Date }>(
+      db,
+      VALUE_FIELDS,
+      sql`from (select * from setting_values ${cond ? sql`where ${cond}` : sql``} order by scope_id, key limit ${pageSize}) v`,
+      sql`scope_id, key`,
+    );
+    for (const r of page) {
+      r.updatedAt = new Date(r.updatedAt);
+      out.push(r as ValueRow);
+    }
+    if (page.length < pageSize) return out;
+    last = out[out.length - 1];
+  }
 }
 
 /** Every stored value at the given scopes (optionally of some keys only), in scope then key order. */
