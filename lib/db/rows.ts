@@ -10,7 +10,7 @@ import { rowsOf, type Executor } from './client';
  * parameters in a VALUES list are slower still (and capped at 65,535).
  */
 
-export type ColumnType = 'text' | 'int' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb' | 'numeric';
+export type ColumnType = 'text' | 'int' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb';
 
 /** A column: its SQL type and how a row gives its value (null or undefined: SQL NULL; jsonb: any JSON value, JSON null included as SQL NULL). */
 export type Column<R> = readonly [ColumnType, (row: R) => unknown];
