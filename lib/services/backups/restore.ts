@@ -11,7 +11,7 @@ import { fail } from '../kernel/errors';
 import { previewOrApply } from '../export-import/apply';
 import type { TargetState } from '../export-import/plan';
 import { checkModelDump, replaceModelConfiguration } from '../models/backup';
-import { COVERS, modelDumpOf, parseContent, unpack } from './content';
+import { COVERS, modelDumpOf, parseContent, readContent, unpack } from './content';
 import { authorizeBackups, takeBackup } from './create';
 import { insertLevels, insertScopes, loadFlags, loadLevels, loadScopes, loadValuePairs, selectBackup } from './store';
 
@@ -35,6 +35,7 @@ export async function restoreBackup(app: App, principal: Principal, body: TResto
   if (models) checkModelDump(models);
   const modelCounts = models ? { configurations: models.configurations.length, templates: models.templates.length, access: models.access.length } : undefined;
   const reason = body.reason?.trim() ?? '';
+  const preRestoreNote = `Before restoring ${row.id}: ${reason}`.slice(0, 500);
   const out = await previewOrApply(app, principal, (db) => restoreTarget(db, content), {
     confirm: !body.preview,
     ifMatch,
@@ -42,8 +43,9 @@ export async function restoreBackup(app: App, principal: Principal, body: TResto
     reason,
     source: 'restore',
     change,
-    beforeApply: async (tx, ctx, changed) => {
-      const preRestoreBackup = await takeBackup(app, tx, { type: row.type, origin: 'pre-restore', note: `Before restoring ${row.id}: ${reason}`.slice(0, 500), change: ctx });
+    prefetch: (tx) => readContent(app, tx, row.type, preRestoreNote),
+    beforeApply: async (tx, ctx, changed, current) => {
+      const preRestoreBackup = await takeBackup(app, tx, { type: row.type, origin: 'pre-restore', note: preRestoreNote, change: ctx, content: current });
       await createTree(tx, content, ctx, reason, changed);
       if (models) await replaceModelConfiguration(tx, models, ctx, reason, changed);
       return { preRestoreBackup, ...(modelCounts ? { models: modelCounts } : {}) };

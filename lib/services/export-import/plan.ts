@@ -1,5 +1,4 @@
 import 'server-only';
-import { createHash } from 'node:crypto';
 import type { Executor } from '@/lib/db/client';
 import { can, type Principal } from '@/lib/auth/policy';
 import { checkCrossFieldRules } from '@/lib/engine/cross-field';
@@ -17,6 +16,7 @@ import { shown } from '../kernel/secrecy';
 import { planDefinitions } from './plan-definitions';
 import { planFlags, type FlagTarget, type FlagWrite } from './plan-flags';
 import { allPaths, toStored, type Paths } from './paths';
+import { diffEtag } from './plan-etag';
 import { loadValuesAt } from './store';
 
 /**
@@ -102,7 +102,7 @@ export async function computePlan(app: App, principal: Principal, db: Executor, 
   const defPlan = await planDefinitions(app, principal, db, registry, target.definitions ?? []);
   const defs = new Map(registry.byKey);
   for (const d of defPlan.created) defs.set(d.key, d);
-  const ctx: ValueContext = { app, principal, defs, paths, stored: new Map(), categories: registry.categoryByKey, plainSecrets: !!target.plainSecrets, restore: !!target.restore };
+  const ctx: ValueContext = { app, principal, defs, paths, stored: new Map(), categories: registry.categoryByKey, plainSecrets: !!target.plainSecrets, restore: !!target.restore, mayWriteAt: new Map() };
   const touched = new Set<string>();
   for (const t of [...target.values, ...(target.removeValues ?? [])]) for (const p of pathFor(ctx, t.scope) ?? []) touched.add(p.scopeId);
   ctx.stored = await loadStored(app, db, [...touched]);
@@ -132,13 +132,6 @@ function summarize(changes: TChange[]): TDiffSummary {
   return { toCreate: n('create'), toUpdate: n('update'), toDelete: n('delete'), unchanged: n('unchanged'), invalid: n('invalid') };
 }
 
-/** The ETag of a diff (a confirm applies only a diff that hashes the same): canonicalJson(changes)'s digest, fed item by item. */
-function diffEtag(changes: TChange[]): string {
-  const hash = createHash('sha256').update('[');
-  changes.forEach((c, i) => hash.update(i ? `,${canonicalJson(c)}` : canonicalJson(c)));
-  return `"${hash.update(']').digest('hex').slice(0, 32)}"`;
-}
-
 interface ValueContext {
   app: App;
   principal: Principal;
@@ -148,6 +141,8 @@ interface ValueContext {
   categories: Map<string, { security: boolean }>;
   plainSecrets: boolean;
   restore: boolean;
+  /** mayWrite's answers by scope and security flag: a bulk asks the policy once per scope, not per item. */
+  mayWriteAt: Map<string, boolean>;
 }
 
 /** A scope's path; a user's values (restore only) sit above global in the chain. */
@@ -157,8 +152,12 @@ function pathFor(ctx: ValueContext, scope: string): ScopeRef[] | undefined {
 }
 
 /** Restores run as a platform admin over everything; otherwise the policy decides per scope. */
-const mayWrite = (ctx: ValueContext, path: ScopeRef[], security: boolean | undefined) =>
-  (ctx.restore && path[0].level === 'user') || can(ctx.principal, 'settings.write', { scopePath: path.map((p) => p.scopeId), securityCategory: security });
+function mayWrite(ctx: ValueContext, path: ScopeRef[], security: boolean | undefined): boolean {
+  if (ctx.restore && path[0].level === 'user') return true;
+  const at = `${path[0].scopeId}\u0000${security}`;
+  if (!ctx.mayWriteAt.has(at)) ctx.mayWriteAt.set(at, can(ctx.principal, 'settings.write', { scopePath: path.map((p) => p.scopeId), securityCategory: security }));
+  return ctx.mayWriteAt.get(at)!;
+}
 
 interface PlannedValue {
   change: TChange;
@@ -216,7 +215,7 @@ function checkValue(ctx: ValueContext, t: ValueTarget, def: TDefinition | undefi
   const skipTo = t.skipTo ?? null;
   const write: ValueWrite = { def, scopeId: t.scope, level, value: null, locked, skipTo, current };
   if (current && sameValue(current, { ...write, value })) return { ...write, value: skipTo ? null : value };
-  const lock = [...path.slice(1)].reverse().find((p) => ctx.stored.get(t.key)?.get(p.scopeId)?.locked);
+  const lock = path.findLast((p, i) => i > 0 && ctx.stored.get(t.key)?.get(p.scopeId)?.locked);
   if (lock) throw invalid('SETTING_LOCKED', `"${t.key}" is locked at scope "${lock.scopeId}"`, 'scope');
   if (skipTo !== null) {
     if (def.overrideBehavior !== 'allowSkipLevel') throw invalid('INVALID_REQUEST', `"${t.key}" does not allow skipping levels`, 'skipTo');
@@ -277,7 +276,8 @@ function checkCrossField(ctx: ValueContext, defs: TDefinition[], planned: Planne
   const byScope = new Map<string, PlannedValue[]>();
   for (const p of planned) {
     if (!p.write || p.change.action === 'invalid' || p.change.action === 'unchanged') continue;
-    byScope.set(p.write.scopeId, [...(byScope.get(p.write.scopeId) ?? []), p]);
+    if (!byScope.has(p.write.scopeId)) byScope.set(p.write.scopeId, []);
+    byScope.get(p.write.scopeId)!.push(p);
   }
   for (const [scopeId, items] of byScope) {
     const path = pathFor(ctx, scopeId)!;

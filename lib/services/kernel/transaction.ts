@@ -37,7 +37,14 @@ export async function inTransaction<T>(
       if (finished) throw new Error('the transaction has committed: nothing may run in it after finish()');
       const fresh = dedupe(changes.slice(sent));
       sent = changes.length;
-      await notifyAll(tx, app.caches.notifications(fresh));
+      // a bulk's payloads are built a slice at a time, yielding between, so that its statements already
+      // sent keep their turn (100,000 changes: ~0.3 s of JSON)
+      const payloads: string[] = [];
+      for (let i = 0; i < fresh.length; i += NOTIFY_SLICE) {
+        if (i) await nextTurn();
+        payloads.push(...app.caches.notifications(fresh.slice(i, i + NOTIFY_SLICE)));
+      }
+      await notifyAll(tx, payloads);
     };
     const changed = (c: Change) => void changes.push(c);
     const finish = async <R>(query: SQL) => {
@@ -69,6 +76,10 @@ export async function inTransaction<T>(
  */
 const ASYNC_COMMIT = sql`set local synchronous_commit = off`;
 const FLUSH = sql`select pg_logical_emit_message(true, 'switchboard', 'flush')`;
+
+/** Changes packed into NOTIFY payloads between two turns of the event loop. */
+const NOTIFY_SLICE = 10_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One statement for any number of NOTIFY payloads (Caches.notifications packs many changes in each). */
 export async function notifyAll(tx: Executor, payloads: string[]) {
