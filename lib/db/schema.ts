@@ -249,7 +249,6 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_key_scope_idx').on(t.key, t.scopeId, t.at),
     index('audit_at_idx').on(t.at),
-    index('audit_actor_idx').on(t.actorId),
     index('audit_change_set_idx').on(t.changeSetId),
   ],
 );
