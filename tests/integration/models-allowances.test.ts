@@ -6,6 +6,7 @@ import { authenticateToken } from '@/lib/services/identity/principal';
 import { createApp, type App } from '@/lib/services/kernel/app';
 import type { ModelQuotaEvent } from '@/lib/services/models/events';
 import { flushMetering, stopMetering } from '@/lib/services/models/meter';
+import { checkModel } from '@/lib/services/models/check';
 import { modelState } from '@/lib/services/models/state';
 import { recordUsage } from '@/lib/services/models/usage';
 import { bootstrapped, startTestServer, type TestServer } from './harness';
@@ -111,6 +112,22 @@ describe('metering with allowances', () => {
     expect(await counter('mistral', 'event-b1', 'daily')).toMatchObject({ requests: 999 });
     expect(await allowances('mistral')).toEqual([]);
   }, 60_000);
+
+  it('check counts what this instance admitted and has not settled yet, without waiting for a sync', async () => {
+    expectStatus(await m('PUT', '/azure-openai', { scope: 'global', status: 'active' }), 200);
+    expectStatus(await m('PUT', '/azure-openai', { scope: 'tenant-b', quota: { daily: { tokens: { hard: 1_000_000 } } } }), 200);
+    expect(await meterOnce(s.app, 'azure-openai', 'tenant-b', 1, 1_000)).toBe('ok'); // exact; its sync reserves an allowance
+    expect((await allowances('azure-openai')).length).toBe(1);
+    // admitted in memory, settled by the next sync (up to 50 ms later)
+    expect(await meterOnce(s.app, 'azure-openai', 'tenant-b', 1, 1_000)).toBe('ok');
+    const check = (estimatedTokens: number) => checkModel(s.app, principal, 'azure-openai', { scope: 'event-b1', estimatedTokens });
+    // 2,000 used: room for 998,000 more tokens, not 998,001 — whether or not the second usage is settled yet
+    expect((await check(998_000)).allowed).toBe(true);
+    expect(await check(998_001)).toMatchObject({ allowed: false, reason: { code: 'QUOTA_EXCEEDED', details: { scope: 'tenant-b', metric: 'tokens', used: 2_000 } } });
+    await flushMetering(s.app);
+    expect(await counter('azure-openai', 'tenant-b', 'daily')).toMatchObject({ tokens: 2_000 });
+    expect(await check(998_001)).toMatchObject({ allowed: false, reason: { details: { used: 2_000 } } });
+  });
 
   it('charges a dead instance’s expired allowance in full, never less', async () => {
     expectStatus(await m('PUT', '/google', { scope: 'tenant-b', quota: { daily: { requests: { hard: 100 } } } }), 200);

@@ -131,6 +131,7 @@ const NO_PRINCIPAL: Record<string, string> = {
   'models/usage.usableConfig': INTERNAL,
   'models/meter.meter': INTERNAL,
   'models/meter.flushMetering': INTERNAL,
+  'models/meter.unsettledHere': INTERNAL,
   'models/meter.stopMetering': 'shutdown (App.close): settles this instance\'s metering; answers no caller',
   'models/slots.keyOf': INTERNAL,
   'models/slots.isZero': INTERNAL,

@@ -8,6 +8,8 @@ import { counterAmounts, counterTargets } from './quotas';
 import { authorizedPath } from './read';
 import { modelState, providerOr404, type ModelState } from './state';
 import { readCounters } from './store';
+import { unsettledHere } from './meter';
+import { plus } from './slots';
 import { usableConfig } from './usage';
 
 /** The API key effective at the path, in plain text only for a caller holding models.useKey where it is stored. */
@@ -22,7 +24,8 @@ function keyFor(app: App, state: ModelState, principal: Principal, provider: str
 /**
  * `POST /models/:provider/check`: may a call be made at this scope now, and with what configuration?
  * Refused outright (like usage) when the provider is inactive or not allowed there; `allowed: false` with
- * the limit when a quota has no room for one more request (or the estimated tokens). Records nothing.
+ * the limit when a quota has no room for one more request (or the estimated tokens): the counters and what
+ * this instance admitted and has not settled yet (other instances' last ~SYNC_MS is not seen). Records nothing.
  */
 export async function checkModel(app: App, principal: Principal, providerId: string, input: { scope: string; estimatedTokens?: number }, at = new Date()) {
   const provider = providerOr404(providerId);
@@ -30,12 +33,13 @@ export async function checkModel(app: App, principal: Principal, providerId: str
   const state = await modelState(app);
   const resolved = usableConfig(state, provider, path);
   const targets = counterTargets(state, provider.id, path, at).filter((t) => t.limits);
+  const unsettled = unsettledHere(app, targets.map((t) => t.slot));
   const counters = await readCounters(app.db, provider.id, targets);
   // any call uses at least one token: a used-up token quota refuses even without an estimate
   const want: Amounts = { requests: 1, tokens: input.estimatedTokens ?? 1, cost: 0 };
   let reason: { code: string; message: string; details: unknown } | undefined;
-  for (const t of targets) {
-    const used = counterAmounts(counters.find((c) => c.scopeId === t.scopeId && c.period === t.period));
+  for (const [i, t] of targets.entries()) {
+    const used = plus(counterAmounts(counters.find((c) => c.scopeId === t.scopeId && c.period === t.period)), unsettled[i]);
     // cost is known only afterwards: a cost quota refuses once it is used up
     const over = firstExceeded(used, { requests: used.requests + want.requests, tokens: used.tokens + want.tokens, cost: used.cost + (t.limits?.cost ? 1 : 0) }, t.limits);
     if (!over) continue;

@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import type { Limits } from '@/lib/engine/models/quota';
+import type { Amounts, Limits } from '@/lib/engine/models/quota';
 import type { App } from '../kernel/app';
 import { freeze, IDLE_MS, isZero, LEASE_MS, newSlot, plus, SYNC_MS, type Admission, type Meter, type MeterCall, type Slot } from './slots';
 import { syncOnce } from './sync';
@@ -96,6 +96,19 @@ export function flushMetering(app: App): Promise<void> {
   return new Promise<void>((resolve) => {
     m.flushes.push(resolve);
     kick(app, m, true);
+  });
+}
+
+/**
+ * What this instance admitted on these counters (slot keys) and has not yet committed to them, without waiting
+ * for a sync: a check right after a usage sees it. Read it before the counters: a sync committing in between
+ * is then counted twice (a moment's over-estimate), never missed.
+ */
+export function unsettledHere(app: App, slots: readonly string[]): Amounts[] {
+  const m = meters.get(app);
+  return slots.map((k) => {
+    const s = m?.slots.get(k);
+    return s ? plus(s.pending, s.settling) : { requests: 0, tokens: 0, cost: 0 };
   });
 }
 

@@ -59,6 +59,8 @@ export interface Slot {
   room: Amounts;
   /** Admitted, not yet settled into the counter. */
   pending: Amounts;
+  /** Admitted and being settled by the sync in flight (not yet committed). */
+  settling: Amounts;
   /** Room taken back from fast admission, given back at the next sync. */
   frozen: Amounts;
   /** This instance has an allowance row for the counter. */
@@ -109,6 +111,6 @@ export function freeze(s: Slot) {
 export function newSlot(provider: string, t: WindowTarget): Slot {
   const key: CounterKey = { provider, scopeId: t.scopeId, period: t.period, windowStart: t.windowStart, day: t.day };
   const inf = { requests: Infinity, tokens: Infinity, cost: Infinity };
-  return { key, limits: t.limits, open: false, room: t.limits ? { ...ZERO3 } : inf, pending: { ...ZERO3 }, frozen: { ...ZERO3 }, held: false, deadline: 0, known: { ...ZERO3 }, lastDelta: { ...ZERO3 }, lastUsed: performance.now() };
+  return { key, limits: t.limits, open: false, room: t.limits ? { ...ZERO3 } : inf, pending: { ...ZERO3 }, settling: { ...ZERO3 }, frozen: { ...ZERO3 }, held: false, deadline: 0, known: { ...ZERO3 }, lastDelta: { ...ZERO3 }, lastUsed: performance.now() };
 }
 

@@ -64,6 +64,7 @@ export async function syncOnce(app: App, m: Meter, now: number) {
   const generation = m.generation;
   try {
     const out = await inTransaction(app, (tx) => decide(tx, m, snaps, waiting, now));
+    for (const sn of snaps.values()) sn.slot.settling = { ...ZERO }; // committed: in the counters now
     // a quota changed meanwhile: what was granted under the old one is given back, not opened
     apply(m, out.plans, out.used, now, generation === m.generation);
     const deferred: Waiting[] = [];
@@ -77,6 +78,7 @@ export async function syncOnce(app: App, m: Meter, now: number) {
     // rolled back: nothing settled, nothing decided, nothing given back
     for (const sn of snaps.values()) {
       sn.slot.pending = plus(sn.slot.pending, sn.settle);
+      sn.slot.settling = { ...ZERO };
       sn.slot.frozen = plus(sn.slot.frozen, sn.give);
     }
     for (const w of waiting) w.reject(e);
@@ -99,6 +101,7 @@ function snapshot(m: Meter, waiting: Waiting[], now: number): Map<string, Snap> 
       continue;
     }
     s.pending = { ...ZERO };
+    s.settling = settle;
     s.frozen = { ...ZERO };
     snaps.set(k, { slot: s, settle, give, room0: { requests: finite(s.room.requests), tokens: finite(s.room.tokens), cost: finite(s.room.cost) }, demand });
   }
