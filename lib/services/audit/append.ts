@@ -6,12 +6,12 @@ import { bodyHash } from './chain';
 import { boundChainKey } from '../kernel/chain-key';
 import { auditInsertStatement, runAuditInsert, type AuditBody, type AuditInsertRow, type AuditLink, type AuditRow } from './store';
 import type { AuditInput, ChangeContext } from './types';
+import { nextTurn } from '../kernel/turns';
 
 /** Rows per INSERT: a 10,000-entry import chains in two statements, a 100,000-value restore in twenty. */
 const BATCH = 5_000;
 /** Entries hashed between two turns of the event loop, so the statement already sent keeps streaming out. */
 const SLICE = 1_000;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const ignore = () => {};
 
 /**

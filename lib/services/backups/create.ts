@@ -60,7 +60,7 @@ export async function takeBackup(app: App, tx: Executor, o: TakeOptions): Promis
     note: o.note,
     createdAt: o.at ?? new Date(),
     createdBy: o.change.actor.id,
-    size: packed.bytes.length,
+    size: packed.size,
     compressedSize: packed.compressed.length,
     checksum: packed.checksum,
     items: itemCount(content),

@@ -4,6 +4,7 @@ import { CHANGES_CHANNEL, rowsOf, type Executor } from '@/lib/db/client';
 import type { App } from './app';
 import type { Change } from './cache';
 import { bindChainKey } from './chain-key';
+import { nextTurn } from './turns';
 
 /** What a transaction's work gets besides the transaction itself. */
 export interface TxTools {
@@ -79,7 +80,6 @@ const FLUSH = sql`select pg_logical_emit_message(true, 'switchboard', 'flush')`;
 
 /** Changes packed into NOTIFY payloads between two turns of the event loop. */
 const NOTIFY_SLICE = 10_000;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One statement for any number of NOTIFY payloads (Caches.notifications packs many changes in each). */
 export async function notifyAll(tx: Executor, payloads: string[]) {
