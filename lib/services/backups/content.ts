@@ -14,7 +14,7 @@ import { nextTurn } from '../kernel/turns';
 import { getRegistry } from '../registry/read';
 import { ruleOfRow } from '../export-import/plan-flags';
 import { dumpModelConfiguration, type ModelDump } from '../models/backup';
-import { loadFlags, loadLevels, loadScopes, loadValues, type BackupRow, type ValueDomain } from './store';
+import { eachValueOf, loadFlags, loadLevels, loadScopes, type BackupRow, type ValueDomain } from './store';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -64,22 +64,23 @@ export async function readContent(app: App, db: Executor, type: TBackupType, not
 const SLICE = 5_000;
 
 async function valuesOf(app: App, db: Executor, domain: ValueDomain, secretKeys: Set<string>): Promise<TExportedSetting[]> {
-  const rows = await loadValues(db, domain);
-  const items: TExportedSetting[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    if (i > 0 && i % SLICE === 0) await nextTurn();
-    const r = rows[i];
-    const item: TExportedSetting = { key: r.key, scope: r.scopeId };
-    items[i] = item;
-    if (r.locked) item.locked = true;
-    if (r.skipTo) {
-      item.skipTo = r.skipTo;
-      continue;
+  const items: TExportedSetting[] = [];
+  await eachValueOf(db, domain, async (rows) => {
+    for (let i = 0; i < rows.length; i++) {
+      if (i > 0 && i % SLICE === 0) await nextTurn();
+      const r = rows[i];
+      const item: TExportedSetting = { key: r.key, scope: r.scopeId };
+      items.push(item);
+      if (r.locked) item.locked = true;
+      if (r.skipTo) {
+        item.skipTo = r.skipTo;
+        continue;
+      }
+      // a secret row (or one whose key left the registry but still holds ciphertext) stays encrypted
+      if (r.ciphertext) item.encrypted = r.keyVersion === app.secrets.keyVersion ? r.ciphertext : app.secrets.encrypt(app.secrets.decrypt(r.ciphertext));
+      else if (!secretKeys.has(r.key)) item.value = r.value;
     }
-    // a secret row (or one whose key left the registry but still holds ciphertext) stays encrypted
-    if (r.ciphertext) item.encrypted = r.keyVersion === app.secrets.keyVersion ? r.ciphertext : app.secrets.encrypt(app.secrets.decrypt(r.ciphertext));
-    else if (!secretKeys.has(r.key)) item.value = r.value;
-  }
+  });
   return items;
 }
 

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, like, lt, notLike, sql, type SQL } 
 import { rowsOf, type Executor } from '@/lib/db/client';
 import { backups, featureFlags, hierarchyLevels, scopes, settingValues } from '@/lib/db/schema';
 import { selectJson } from '@/lib/db/rows';
-import { valueRowsWhere } from '../export-import/store';
+import { eachValuePage, type ValueRow } from '../export-import/store';
 
 /** Queries of the backups feature: the backups table, and the whole configuration read for a backup's content. */
 
@@ -76,8 +76,9 @@ export type ValueDomain = 'all' | 'scopes' | 'users';
 const domainWhere = (d: ValueDomain): SQL | undefined =>
   d === 'all' ? undefined : d === 'users' ? like(settingValues.scopeId, 'user:%') : notLike(settingValues.scopeId, 'user:%');
 
-export async function loadValues(db: Executor, domain: ValueDomain) {
-  return valueRowsWhere(db, domainWhere(domain));
+/** The domain's stored values, a page of rows at a time (a backup keeps only what it needs of each). */
+export async function eachValueOf(db: Executor, domain: ValueDomain, onPage: (rows: ValueRow[]) => Promise<void>) {
+  await eachValuePage(db, domainWhere(domain), onPage);
 }
 
 export async function loadValuePairs(db: Executor, domain: ValueDomain): Promise<{ key: string; scopeId: string }[]> {

@@ -61,6 +61,19 @@ const VALUE_PAGE = 20_000;
  */
 export async function valueRowsWhere(db: Executor, where?: SQL, pageSize = VALUE_PAGE): Promise<ValueRow[]> {
   const out: ValueRow[] = [];
+  await eachValuePage(
+    db,
+    where,
+    (page) => {
+      for (const r of page) out.push(r);
+    },
+    pageSize,
+  );
+  return out;
+}
+
+/** valueRowsWhere a page at a time: a caller that keeps less than the rows (a backup's items) never holds them all. */
+export async function eachValuePage(db: Executor, where: SQL | undefined, onPage: (rows: ValueRow[]) => void | Promise<void>, pageSize = VALUE_PAGE): Promise<void> {
   let last: ValueRow | undefined;
   for (;;) {
     // one range scan of the (scope, key) index from where the page before ended (migration 0015)
@@ -72,12 +85,10 @@ export async function valueRowsWhere(db: Executor, where?: SQL, pageSize = VALUE
       sql`from (select * from setting_values ${cond ? sql`where ${cond}` : sql``} order by scope_id, key limit ${pageSize}) v`,
       sql`scope_id, key`,
     );
-    for (const r of page) {
-      r.updatedAt = new Date(r.updatedAt);
-      out.push(r as ValueRow);
-    }
-    if (page.length < pageSize) return out;
-    last = out[out.length - 1];
+    for (const r of page) r.updatedAt = new Date(r.updatedAt);
+    if (page.length) await onPage(page as ValueRow[]);
+    if (page.length < pageSize) return;
+    last = page[page.length - 1] as ValueRow;
   }
 }
 
