@@ -107,7 +107,7 @@ export async function pack(content: TBackupContent): Promise<Packed> {
   const compressed: Buffer[] = [];
   gzip.on('data', (chunk: Buffer) => compressed.push(chunk));
   const ended = once(gzip, 'end');
-  ended.catch(() => {}); // awaited below; a zlib error also rejects the write that meets it
+  ended.catch(() => {}); // awaited at the end, which a zlib error rejects (so does a wait for 'drain')
   let size = 0;
   const write = async (text: string) => {
     const bytes = Buffer.from(text, 'utf8');
